@@ -1,0 +1,37 @@
+/**
+ * Editor-side helpers shared by every generated edit panel. This function is not run in Node: the build
+ * embeds its source (Function.prototype.toString) in each node set's .html, where it defines
+ * `window.Q2Editor` once. It must therefore be self-contained: no imports, no closures over module scope.
+ */
+interface TypedInputTarget {
+  typedInput(options: { types: string[]; default?: string }): TypedInputTarget;
+}
+interface EditorGlobal {
+  Q2Editor?: {
+    valid(kind: string, value: unknown): boolean;
+    prepare(options: { dataProperty: boolean }): void;
+  };
+  $?: (selector: string) => TypedInputTarget;
+}
+
+export function q2EditorClient(): void {
+  const g = globalThis as unknown as EditorGlobal;
+  if (g.Q2Editor) return;
+  const patterns: Record<string, RegExp> = {
+    id: /^[1-9][0-9]*$/,
+    url: /^https?:\/\/[^\s/?#]+\S*$/,
+    list: /^[^,\s]+(,[^,\s]+)*$/,
+  };
+  g.Q2Editor = {
+    /** blank (the connection or msg.config fills it), a ${ENV_VAR}, or a value of the right shape */
+    valid(kind, value) {
+      const text = value === undefined || value === null ? '' : String(value).trim();
+      if (text === '' || /^\$\{\S+\}$/.test(text)) return true;
+      const pattern = patterns[kind];
+      return pattern ? pattern.test(text) : true;
+    },
+    prepare(options) {
+      if (options.dataProperty && g.$) g.$('#node-input-dataProperty').typedInput({ types: ['msg'], default: 'msg' });
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Registration of a connection config node, whatever the API family: reads the shared settings (timeout, core
+ * `tls-config` and `http proxy` nodes), builds the family's Connection, and releases its agents on close.
+ */
+import type https from 'node:https';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { Connection } from './connection';
+import type { HttpClientOptions, ProxySettings } from './http';
+import { t } from './i18n';
+import type { ConnectionNode } from './q2-request';
+
+export interface ConnectionNodeDef extends NodeDef {
+  tls?: string;
+  proxy?: string;
+  /** seconds */
+  timeout?: string | number;
+  [property: string]: unknown;
+}
+
+type TlsConfigNode = Node & { addTLSOptions(opts: https.AgentOptions): https.AgentOptions };
+type ProxyConfigNode = Node & { url?: string; noproxy?: string[]; credentials?: { username?: string; password?: string } };
+
+export const DEFAULT_TIMEOUT_S = 30;
+
+export function httpOptions(RED: NodeAPI, def: ConnectionNodeDef): HttpClientOptions {
+  const seconds = Number(def.timeout);
+  const options: HttpClientOptions = { timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_S) * 1000 };
+  const tlsNode = def.tls ? (RED.nodes.getNode(def.tls) as TlsConfigNode | null) : null;
+  if (tlsNode && typeof tlsNode.addTLSOptions === 'function') options.tls = tlsNode.addTLSOptions({});
+  const proxyNode = def.proxy ? (RED.nodes.getNode(def.proxy) as ProxyConfigNode | null) : null;
+  if (proxyNode?.url) {
+    const proxy: ProxySettings = { url: proxyNode.url, noproxy: proxyNode.noproxy ?? [] };
+    if (proxyNode.credentials?.username) {
+      proxy.username = proxyNode.credentials.username;
+      proxy.password = proxyNode.credentials.password;
+    }
+    options.proxy = proxy;
+  }
+  return options;
+}
+
+/** The comma- or space-separated origins of an `allowedOrigins` setting. */
+export function listOf(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+export function registerConnection<D extends ConnectionNodeDef>(
+  RED: NodeAPI,
+  type: string,
+  credentials: Record<string, { type: 'password' | 'text' }>,
+  create: (def: D, creds: Record<string, string | undefined>, http: HttpClientOptions) => Connection,
+): void {
+  function ConnectionConfigNode(this: ConnectionNode, def: D) {
+    RED.nodes.createNode(this, def);
+    const creds = (this.credentials ?? {}) as Record<string, string | undefined>;
+    const connection = create(def, creds, httpOptions(RED, def));
+    this.q2 = connection;
+    if (!connection.validBaseUrl) this.q2Problem = t('errors.badBaseUrl');
+    if (connection.badOrigins.length) this.warn(t('errors.badOrigins', { count: connection.badOrigins.length }));
+    this.on('close', (done: () => void) => {
+      connection.close();
+      done();
+    });
+  }
+  RED.nodes.registerType(type, ConnectionConfigNode, { credentials });
+}

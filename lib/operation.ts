@@ -1,0 +1,78 @@
+/**
+ * The declarative description of one API operation. From an OperationSpec the pack derives the runtime
+ * handler (lib/q2-request), the ajv schema (lib/validate), the edit panel and the help page (lib/build).
+ * The words (labels, help text) live in locales/en-US/<node set>.json under the node type.
+ */
+import type { JSONSchemaType } from 'ajv';
+
+export type ParamType = 'string' | 'id' | 'boolean' | 'enum' | 'url' | 'list';
+
+/** Where a parameter's value goes. `setting` values steer the request (base URL, version) but are not sent. */
+export type ParamPlace = 'path' | 'query' | 'body' | 'form' | 'setting';
+
+/** Connection-level values a blank parameter falls back to. */
+export type ConnectionDefault = 'baseUrl' | 'apiVersion' | 'clientId' | 'clientSecret' | 'grantType' | 'scope';
+
+export interface ParamSpec {
+  /** node property name and msg.config key (exactly the seed's spelling) */
+  key: string;
+  in: ParamPlace;
+  /** name on the wire when it differs from `key` */
+  wire?: string;
+  type: ParamType;
+  enum?: readonly string[];
+  required?: boolean;
+  /** personal data or secret: a password credential of the node, never logged, removed from msg.config on error */
+  sensitive?: boolean;
+  /** a blank value falls back to this connection setting */
+  fallback?: ConnectionDefault;
+  /** the value used when the node, the message and the connection give none */
+  default?: string;
+  /** booleans only: sent only when true (include flags) */
+  sendOnlyTrue?: boolean;
+  /** strings only: a regular expression the value must match, and the hint shown when it does not */
+  pattern?: string;
+  patternHint?: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface BodySpec {
+  /** the message property the body is read from, by default (the node's "data property") */
+  defaultProperty: string;
+  /** JSON schema the body must satisfy (after normalise) */
+  schema: object;
+  /** turns the accepted input shapes into the one shape that is sent */
+  normalise?: (value: unknown) => unknown;
+}
+
+export interface OperationSpec {
+  /** Node-RED node type id */
+  type: string;
+  method: HttpMethod;
+  /** path after the base URL; `{key}` placeholders are filled (URL-encoded) from params */
+  path: string;
+  params: readonly ParamSpec[];
+  body?: BodySpec;
+  /** at least one of these keys must have a value */
+  atLeastOne?: readonly string[];
+  /** how the request is authorised: the connection's bearer token, or the client credentials themselves */
+  auth: 'bearer' | 'client-credentials';
+  /** a custom executor (Get Token); by default the request is built from the spec and sent */
+  executor?: 'token';
+  /** Font Awesome or icons/ file */
+  icon: string;
+}
+
+/** A resolved parameter value and where it came from (for error messages). */
+export interface ResolvedValue {
+  value: unknown;
+  source: 'msg' | 'node' | 'connection' | 'default';
+}
+
+export type Resolved = Record<string, ResolvedValue>;
+
+/** Values after validation, converted to their wire types. */
+export type Effective = Record<string, string | number | boolean | undefined>;
+
+export type Schema = JSONSchemaType<unknown>;

@@ -1,0 +1,298 @@
+/**
+ * The one helper every operation node goes through. For each message it
+ *  1. reads msg.config (when the node accepts overrides) — never writing it back onto the node,
+ *  2. resolves every parameter: msg.config, then the node's property, then the connection, then the default,
+ *  3. validates them and the body with ajv (errors name the field, nothing is sent),
+ *  4. builds the request (path values URL-encoded inside their segment) and sends it through the connection,
+ *     which owns the HTTP client and the token, renewing and retrying once on 401,
+ *  5. maps the response to the output, or to an error for Catch nodes, with no secret in any text.
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { Connection } from './connection';
+import { Q2Error } from './errors';
+import { HttpRequest, HttpResponse, TransportError } from './http';
+import { t } from './i18n';
+import type { Effective, OperationSpec, ParamSpec, Resolved } from './operation';
+import { StatusTracker } from './status';
+import { compileBody, compileParams } from './validate';
+
+export interface OperationNodeDef extends NodeDef {
+  connection?: string;
+  allowOverrides?: boolean;
+  dataProperty?: string;
+  [property: string]: unknown;
+}
+
+export type Q2Message = NodeMessageInFlow & { config?: unknown; statusCode?: number; q2?: Record<string, unknown> };
+
+/** A config node that carries a connection. */
+export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string };
+
+export interface OperationContext {
+  op: OperationSpec;
+  connection: Connection;
+  resolved: Resolved;
+  effective: Effective;
+  /** msg.config.accessToken, when the message brings its own bearer token */
+  userToken?: string;
+  /** the request body, already normalised and validated */
+  body?: unknown;
+}
+
+export interface OperationResult {
+  payload: unknown;
+  statusCode: number;
+  q2: Record<string, unknown>;
+  /** keys to set on msg.config (keeping the others) */
+  configPatch?: Record<string, unknown>;
+}
+
+export type Executor = (ctx: OperationContext) => Promise<OperationResult>;
+
+export interface NodeSet {
+  /** locale namespace (locales/en-US/<namespace>.json) and basename of the node set's files */
+  namespace: string;
+  /** palette category (`_` shows as a space) and colour */
+  category: string;
+  color: string;
+  /** the config node type the operations use */
+  connectionType: string;
+  operations: readonly OperationSpec[];
+  executors?: Partial<Record<NonNullable<OperationSpec['executor']>, Executor>>;
+}
+
+/** msg.config keys removed from a message that goes to Catch: secrets, tokens and personal data. */
+export const SENSITIVE_CONFIG_KEYS = new Set<string>(['accessToken', 'token', 'apiKey', 'apiSecret', 'client_secret', 'clientSecret']);
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+/** msg.config as an object, undefined when absent or when the node does not accept overrides. */
+export function readOverrides(msg: Q2Message, allow: boolean): Record<string, unknown> | undefined {
+  if (!allow || msg.config === undefined || msg.config === null) return undefined;
+  if (typeof msg.config !== 'object' || Array.isArray(msg.config)) {
+    throw new Q2Error(t('validation.configNotObject', { got: typeName(msg.config) }), { kind: 'input', status: t('status.invalidInput') });
+  }
+  return msg.config as Record<string, unknown>;
+}
+
+export function resolveParams(
+  params: readonly ParamSpec[],
+  def: OperationNodeDef,
+  credentials: Record<string, unknown>,
+  overrides: Record<string, unknown> | undefined,
+  connection: Connection,
+): Resolved {
+  const resolved: Resolved = {};
+  for (const p of params) {
+    const fromMsg = overrides ? own(overrides, p.key) : undefined;
+    const fromNode = p.sensitive ? credentials[p.key] : def[p.key];
+    const fromConnection = p.fallback ? connection.defaultFor(p.fallback) : undefined;
+    if (present(fromMsg)) resolved[p.key] = { value: fromMsg, source: 'msg' };
+    else if (present(fromNode)) resolved[p.key] = { value: fromNode, source: 'node' };
+    else if (present(fromConnection)) resolved[p.key] = { value: fromConnection, source: 'connection' };
+    else if (p.default !== undefined) resolved[p.key] = { value: p.default, source: 'default' };
+  }
+  return resolved;
+}
+
+/** A path value stays inside its segment: `/`, `?`, `#` and dots are all percent-encoded. */
+export function encodeSegment(value: string): string {
+  return encodeURIComponent(value).replace(/\./g, '%2E');
+}
+
+export function buildUrl(op: OperationSpec, effective: Effective): string {
+  const base = String(effective.baseUrl ?? '').replace(/\/+$/, '');
+  const path = op.path.replace(/\{(\w+)\}/g, (_whole, key: string) => encodeSegment(String(effective[key] ?? '')));
+  const query = new URLSearchParams();
+  for (const p of op.params) {
+    const value = effective[p.key];
+    if (p.in === 'query' && value !== undefined) query.set(p.wire ?? p.key, String(value));
+  }
+  const qs = query.toString();
+  return `${base}${path}${qs ? `?${qs}` : ''}`;
+}
+
+function paramsBody(op: OperationSpec, effective: Effective): Record<string, unknown> | undefined {
+  const body: Record<string, unknown> = {};
+  for (const p of op.params) {
+    const value = effective[p.key];
+    if (p.in !== 'body' || value === undefined) continue;
+    if (p.sendOnlyTrue && value !== true) continue;
+    body[p.wire ?? p.key] = value;
+  }
+  return Object.keys(body).length ? body : undefined;
+}
+
+function transportError(err: TransportError): Q2Error {
+  return new Q2Error(t(`errors.${err.kind}`, { code: err.code }), { kind: err.kind, status: t(`status.${err.kind}`) });
+}
+
+/** Sends with the message's own token, or the connection's, renewing it and retrying once on 401. */
+async function sendAuthorised(ctx: OperationContext, request: HttpRequest): Promise<HttpResponse> {
+  const send = (authorization: string) => ctx.connection.http.send({ ...request, headers: { ...request.headers, Authorization: authorization } });
+  try {
+    if (ctx.userToken) return await send(`Bearer ${ctx.userToken}`);
+    const auth = await ctx.connection.authorize();
+    const first = await send(auth.header);
+    if (first.status !== 401 || !auth.renew) return first;
+    auth.renew();
+    const again = await ctx.connection.authorize();
+    return await send(again.header);
+  } catch (err) {
+    throw err instanceof TransportError ? transportError(err) : err;
+  }
+}
+
+function describeFailure(statusCode: number, reasons: string[], requestId: string | undefined): string {
+  const parts = [t('errors.http', { status: statusCode })];
+  if (reasons.length) parts.push(reasons.join('; '));
+  return `${parts.join(': ')} (${t('errors.requestId', { id: requestId ?? t('errors.none') })})`;
+}
+
+/** The default executor: build the request from the spec, send it, read the family's envelope. */
+export async function sendOperation(ctx: OperationContext): Promise<OperationResult> {
+  const { op, connection, effective } = ctx;
+  const url = buildUrl(op, effective);
+  if (!ctx.userToken && !connection.isOwnOrigin(url)) {
+    throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
+  }
+  const body = ctx.body ?? paramsBody(op, effective);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await sendAuthorised(ctx, { method: op.method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const read = connection.family.interpret(res);
+  const q2 = { requestId: read.requestId, logRefId: read.logRefId, durationMs: res.durationMs, ...read.extra };
+  if (read.unreadable) {
+    throw new Q2Error(`${t('errors.notJson')} (${t('errors.http', { status: res.status })}, ${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`, {
+      kind: 'parse',
+      statusCode: res.status,
+      requestId: read.requestId,
+      body: read.body,
+      status: t('status.badResponse'),
+      q2,
+    });
+  }
+  if (!read.ok) {
+    throw new Q2Error(describeFailure(res.status, read.reasons, read.requestId), {
+      kind: res.status >= 400 ? 'http' : 'api',
+      statusCode: res.status,
+      requestId: read.requestId,
+      body: read.body,
+      status: res.status >= 400 ? t('status.httpError', { status: res.status }) : t('status.apiError'),
+      q2,
+    });
+  }
+  return { payload: read.body, statusCode: res.status, q2 };
+}
+
+function scrubbedConfig(config: unknown): unknown {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) return config;
+  const copy: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  for (const key of Object.keys(copy)) if (SENSITIVE_CONFIG_KEYS.has(key)) delete copy[key];
+  return copy;
+}
+
+/** Registers one node type per operation of the set. */
+export function registerNodeSet(RED: NodeAPI, set: NodeSet): void {
+  for (const op of set.operations) {
+    for (const p of op.params) if (p.sensitive) SENSITIVE_CONFIG_KEYS.add(p.key);
+  }
+  for (const op of set.operations) registerOperation(RED, set, op);
+}
+
+function registerOperation(RED: NodeAPI, set: NodeSet, op: OperationSpec): void {
+  const label = t(`${set.namespace}:${op.type}.paletteLabel`);
+  const validateParams = compileParams(op);
+  const executor: Executor = (op.executor && set.executors?.[op.executor]) || sendOperation;
+  const credentials: Record<string, { type: 'password' }> = {};
+  for (const p of op.params) if (p.sensitive) credentials[p.key] = { type: 'password' };
+
+  function OperationNode(this: Node, def: OperationNodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const status = new StatusTracker(node);
+    const allowOverrides = def.allowOverrides !== false;
+    const dataProperty = def.dataProperty || op.body?.defaultProperty || 'payload';
+    const validateBody = op.body ? compileBody(op.body.schema, `msg.${dataProperty}`) : undefined;
+    const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
+    const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
+
+    const connectionProblem = (): string | undefined => {
+      if (!configNode || configNode.type !== set.connectionType || !configNode.q2) return t('errors.noConnection');
+      return configNode.q2Problem;
+    };
+    if (connectionProblem()) status.problem(t('status.noConnection'));
+
+    async function run(msg: Q2Message): Promise<OperationResult> {
+      const problem = connectionProblem();
+      if (problem) throw new Q2Error(problem, { kind: 'config', status: t('status.noConnection') });
+      const connection = (configNode as ConnectionNode).q2 as Connection;
+      const overrides = readOverrides(msg, allowOverrides);
+      const resolved = resolveParams(op.params, def, nodeCredentials, overrides, connection);
+      const effective = validateParams(resolved);
+      let userToken: string | undefined;
+      const token = overrides ? own(overrides, 'accessToken') : undefined;
+      if (present(token)) {
+        if (typeof token !== 'string') {
+          throw new Q2Error(t('validation.accessToken', { got: typeName(token) }), { kind: 'input', status: t('status.invalidInput') });
+        }
+        userToken = token;
+      }
+      let body: unknown;
+      if (op.body && validateBody) {
+        body = RED.util.getMessageProperty(msg, dataProperty);
+        if (op.body.normalise) body = op.body.normalise(body);
+        validateBody(body);
+      }
+      return executor({ op, connection, resolved, effective, userToken, body });
+    }
+
+    node.on('input', (msg, send, done) => {
+      const message = msg as Q2Message;
+      status.start();
+      run(message)
+        .then((result) => {
+          message.payload = result.payload;
+          message.statusCode = result.statusCode;
+          message.q2 = result.q2;
+          if (result.configPatch) {
+            const current = message.config !== null && typeof message.config === 'object' && !Array.isArray(message.config) ? message.config : {};
+            message.config = { ...current, ...result.configPatch };
+          }
+          status.succeed(t('status.ok', { status: result.statusCode }));
+          send(message);
+          done();
+        })
+        .catch((err: unknown) => {
+          const q2err = err instanceof Q2Error ? err : new Q2Error(t('errors.unexpected'), { kind: 'network', status: t('status.failed') });
+          if (q2err.body !== undefined) message.payload = q2err.body;
+          if (q2err.statusCode !== undefined) message.statusCode = q2err.statusCode;
+          if (q2err.q2) message.q2 = q2err.q2;
+          if (message.config !== undefined) message.config = scrubbedConfig(message.config);
+          status.fail(q2err.status);
+          const labelled = new Q2Error(`${label}: ${q2err.message}`, { kind: q2err.kind, statusCode: q2err.statusCode, requestId: q2err.requestId, status: q2err.status });
+          done(labelled);
+        })
+        .catch(() => {
+          /* done() itself threw: nothing more can be reported, but no rejection may escape */
+        });
+    });
+
+    node.on('close', (removed: boolean, closed: () => void) => {
+      status.clear();
+      closed();
+    });
+  }
+
+  RED.nodes.registerType(op.type, OperationNode, { credentials });
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm run simulator`: runs the Q2 simulator on 127.0.0.1:$Q2_SIM_PORT (default 8870) until
+ * SIGINT/SIGTERM.
+ */
+import { startSimulator } from './index';
+import { DEMO_CLIENT } from './platform';
+
+async function main(): Promise<void> {
+  const rawPort = process.env.Q2_SIM_PORT || '8870';
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error('Q2_SIM_PORT must be a port number (0-65535)');
+  }
+  const sim = await startSimulator({ port, host: '127.0.0.1' });
+  console.log(`Q2 simulator listening on ${sim.url} (client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret})`);
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    sim.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(`Q2 simulator failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+/** `q2-config`: the Q2 Platform (Caliper) connection — base URL, version, OAuth client credentials, token cache. */
+import type { NodeAPI } from 'node-red';
+import { ConnectionNodeDef, listOf, registerConnection } from '../lib/config-node';
+import { PlatformConnection } from '../lib/platform/connection';
+
+interface Q2ConfigDef extends ConnectionNodeDef {
+  baseUrl?: string;
+  apiVersion?: string;
+  tokenUrl?: string;
+  scope?: string;
+  grantType?: string;
+  allowedOrigins?: string;
+}
+
+export = function (RED: NodeAPI): void {
+  registerConnection<Q2ConfigDef>(
+    RED,
+    'q2-config',
+    { clientId: { type: 'password' }, clientSecret: { type: 'password' } },
+    (def, creds, http) =>
+      new PlatformConnection({
+        baseUrl: def.baseUrl ?? '',
+        apiVersion: def.apiVersion || 'v2',
+        tokenUrl: def.tokenUrl,
+        scope: def.scope,
+        grantType: def.grantType || 'client_credentials',
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+        allowedOrigins: listOf(def.allowedOrigins),
+        http,
+      }),
+  );
+};
