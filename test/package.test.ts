@@ -1,0 +1,195 @@
+/**
+ * The published artefact: `npm pack`, install the tarball into a fresh Node-RED user directory, start the
+ * Node-RED runtime on it — the tested 4.x (devDependency) and the declared floor (node-red.version in
+ * package.json, installed here) — and check that the nine node types load with no warnings, the examples are
+ * listed for import, and a deployed flow really talks to the simulator.
+ */
+import assert from 'node:assert/strict';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator, type RunningSimulator } from '../lib/simulator';
+
+const root = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  'node-red': { version: string; nodes: Record<string, string> };
+};
+const FLOOR = pkg['node-red'].version.replace(/^>=\s*/, '');
+const TYPES = [
+  'q2-config',
+  'q2-get-token',
+  'q2-add-external-account',
+  'q2-delete-customer',
+  'q2-delete-user',
+  'q2-enrollment',
+  'q2-get-account-list',
+  'q2-lookup-customer',
+  'q2-lookup-user',
+];
+/** Node-RED's own start-up warnings, unrelated to any pack. */
+const RUNTIME_BOILERPLATE = [/Projects disabled/, /Using unencrypted credentials/];
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Runtime {
+  url: string;
+  log: string[];
+  child: ChildProcess;
+}
+
+async function startNodeRed(redJs: string, userDir: string): Promise<Runtime> {
+  const port = await freePort();
+  const settings = path.join(userDir, `settings-${port}.js`);
+  fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows-${port}.json', credentialSecret: false };\n`);
+  const child = spawn(process.execPath, [redJs, '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Node-RED did not start:\n${log.join('\n')}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      log.push(...chunk.toString().split('\n').filter(Boolean));
+      if (log.some((l) => l.includes('Started flows'))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Node-RED exited with ${code}:\n${log.join('\n')}`));
+    });
+  });
+  return { url, log, child };
+}
+
+function stop(runtime: Runtime | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!runtime || runtime.child.exitCode !== null) return resolve();
+    runtime.child.once('exit', () => resolve());
+    runtime.child.kill('SIGINT');
+  });
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { Accept: 'application/json' } });
+  assert.equal(res.status, 200, `GET ${url}`);
+  return (await res.json()) as T;
+}
+
+interface NodeSetInfo {
+  module: string;
+  types: string[];
+  enabled: boolean;
+  err?: string;
+}
+
+async function checkRuntime(runtime: Runtime, sim: RunningSimulator): Promise<void> {
+  const sets = (await getJson<NodeSetInfo[]>(`${runtime.url}/nodes`)).filter((s) => s.module === pkg.name);
+  assert.deepEqual(sets.flatMap((s) => s.types).sort(), [...TYPES].sort());
+  for (const set of sets) {
+    assert.equal(set.err, undefined, `${set.module}: ${set.err}`);
+    assert.equal(set.enabled, true);
+  }
+  const warnings = runtime.log.filter((l) => /\[(warn|error)\]/.test(l) && !RUNTIME_BOILERPLATE.some((re) => re.test(l)));
+  assert.deepEqual(warnings, []);
+
+  const modules = await getJson<string[]>(`${runtime.url}/library/examples/flows/`);
+  assert.ok(modules.includes(pkg.name), `examples of ${pkg.name} are listed: ${JSON.stringify(modules)}`);
+  const listing = await getJson<unknown[]>(`${runtime.url}/library/examples/flows/${pkg.name}`);
+  assert.ok(listing.length > 0, 'at least one example is listed');
+
+  // deploy a flow with credentials, press its inject button, and see the request arrive at the simulator
+  const flows = [
+    { id: 'pk-tab', type: 'tab', label: 'package test' },
+    { id: 'pk-conn', type: 'q2-config', baseUrl: sim.url, apiVersion: 'v2', scope: 'CaliperAPI:All', timeout: 10, credentials: { clientId: 'demo-client', clientSecret: 'demo-secret' } },
+    { id: 'pk-inject', z: 'pk-tab', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', wires: [['pk-lookup']] },
+    { id: 'pk-lookup', z: 'pk-tab', type: 'q2-delete-user', connection: 'pk-conn', userID: '3', wires: [[]] },
+  ];
+  const deploy = await fetch(`${runtime.url}/flows`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
+    body: JSON.stringify(flows),
+  });
+  assert.ok([200, 204].includes(deploy.status), `deploy answered ${deploy.status}`);
+  sim.server.clearRequests();
+  // the deploy answers before the new flow has started: press until the inject node is there
+  const deadline = Date.now() + 10_000;
+  let press = await fetch(`${runtime.url}/inject/pk-inject`, { method: 'POST' });
+  while (press.status === 404 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    press = await fetch(`${runtime.url}/inject/pk-inject`, { method: 'POST' });
+  }
+  assert.equal(press.status, 200);
+  while (!sim.server.requests.some((r) => r.path === '/v2/DeleteUser/3') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const call = sim.server.requests.find((r) => r.path === '/v2/DeleteUser/3');
+  assert.ok(call, 'the deployed node called the simulator');
+  assert.match(call.headers.authorization ?? '', /^Bearer /);
+}
+
+describe('package: npm pack installed into a fresh Node-RED user directory', function () {
+  this.timeout(300_000);
+  let work: string;
+  let userDir: string;
+  let sim: RunningSimulator;
+  let runtime: Runtime | undefined;
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'q2-pack-'));
+    // dist/ is already built by `npm test`; --ignore-scripts keeps `prepare` from rebuilding it under running tests
+    const tarball = npm(['pack', '--ignore-scripts', '--pack-destination', work], root).trim().split('\n').pop() ?? '';
+    userDir = path.join(work, 'user');
+    fs.mkdirSync(userDir);
+    fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-user', private: true }));
+    npm(['install', path.join(work, tarball), '--omit=dev'], userDir);
+    return startSimulator({ port: 0 }).then((s) => {
+      sim = s;
+    });
+  });
+  afterEach(() => stop(runtime));
+  after(async () => {
+    await sim?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ships what the loader needs and nothing of the tests', () => {
+    const installed = path.join(userDir, 'node_modules', ...pkg.name.split('/'));
+    for (const file of Object.values(pkg['node-red'].nodes)) {
+      assert.ok(fs.existsSync(path.join(installed, file)), file);
+      assert.ok(fs.existsSync(path.join(installed, file.replace(/\.js$/, '.html'))), `${file} editor`);
+    }
+    assert.ok(fs.existsSync(path.join(installed, 'dist', 'nodes', 'locales', 'en-US', 'q2-platform.html')));
+    assert.ok(fs.existsSync(path.join(installed, 'examples')));
+    assert.equal(fs.existsSync(path.join(installed, 'dist', 'test')), false);
+  });
+
+  it('loads on the tested Node-RED 4 runtime', async () => {
+    runtime = await startNodeRed(require.resolve('node-red/red.js'), userDir);
+    await checkRuntime(runtime, sim);
+  });
+
+  it(`loads on the declared floor, Node-RED ${FLOOR}`, async () => {
+    const floorDir = path.join(work, 'floor');
+    fs.mkdirSync(floorDir);
+    fs.writeFileSync(path.join(floorDir, 'package.json'), JSON.stringify({ name: 'node-red-floor', private: true }));
+    npm(['install', `node-red@${FLOOR}`, '--omit=dev'], floorDir);
+    runtime = await startNodeRed(path.join(floorDir, 'node_modules', 'node-red', 'red.js'), userDir);
+    await checkRuntime(runtime, sim);
+  });
+});
