@@ -29,6 +29,8 @@ export interface Authorization {
 
 export interface ApiFamily {
   readonly id: 'platform' | 'billerdirect' | 'helix';
+  /** whether a message may bring its own bearer token in msg.config.accessToken */
+  readonly userTokens: boolean;
   interpret(res: HttpResponse): Interpreted;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The declarative description of one API operation. From an OperationSpec the pack derives the runtime
+ * The declarative description of the API operations. From an OperationSpec the pack derives the runtime
  * handler (lib/q2-request), the ajv schema (lib/validate), the edit panel and the help page (lib/build).
  * The words (labels, help text) live in locales/en-US/<node set>.json under the node type.
  */
@@ -46,9 +46,8 @@ export interface BodySpec {
   normalise?: (value: unknown) => unknown;
 }
 
-export interface OperationSpec {
-  /** Node-RED node type id */
-  type: string;
+/** One HTTP request an operation node can make. */
+export interface RequestSpec {
   method: HttpMethod;
   /** path after the base URL; `{key}` placeholders are filled (URL-encoded) from params */
   path: string;
@@ -60,8 +59,26 @@ export interface OperationSpec {
   auth: 'bearer' | 'client-credentials';
   /** a custom executor (Get Token); by default the request is built from the spec and sent */
   executor?: 'token';
+}
+
+/** A node that makes one request (a Q2 Platform action). */
+export interface OperationSpec extends RequestSpec {
+  /** Node-RED node type id */
+  type: string;
   /** Font Awesome or icons/ file */
   icon: string;
+}
+
+/** A resource node: its `operation` property (or msg.config.operation) picks one of several requests. */
+export interface ResourceSpec {
+  type: string;
+  icon: string;
+  operations: readonly NamedRequest[];
+}
+
+export interface NamedRequest extends RequestSpec {
+  /** the operation's name: the value of the `operation` property */
+  name: string;
 }
 
 /** A resolved parameter value and where it came from (for error messages). */

@@ -12,7 +12,7 @@ import type { Connection } from './connection';
 import { Q2Error } from './errors';
 import { HttpRequest, HttpResponse, TransportError } from './http';
 import { t } from './i18n';
-import type { Effective, OperationSpec, ParamSpec, Resolved } from './operation';
+import type { Effective, NamedRequest, OperationSpec, ParamSpec, RequestSpec, Resolved, ResourceSpec } from './operation';
 import { StatusTracker } from './status';
 import { compileBody, compileParams } from './validate';
 
@@ -29,7 +29,7 @@ export type Q2Message = NodeMessageInFlow & { config?: unknown; statusCode?: num
 export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string };
 
 export interface OperationContext {
-  op: OperationSpec;
+  op: RequestSpec;
   connection: Connection;
   resolved: Resolved;
   effective: Effective;
@@ -57,8 +57,34 @@ export interface NodeSet {
   color: string;
   /** the config node type the operations use */
   connectionType: string;
+  /** nodes that make one request each */
   operations: readonly OperationSpec[];
-  executors?: Partial<Record<NonNullable<OperationSpec['executor']>, Executor>>;
+  /** nodes whose `operation` property picks the request */
+  resources?: readonly ResourceSpec[];
+  executors?: Partial<Record<NonNullable<RequestSpec['executor']>, Executor>>;
+}
+
+/** Either kind of node, as the runtime and the build see it. */
+export interface NodeSpec {
+  type: string;
+  icon: string;
+  operations: readonly NamedRequest[];
+  /** true for a resource node (an `operation` property chooses among `operations`) */
+  selectable: boolean;
+}
+
+export function nodeSpecs(set: NodeSet): NodeSpec[] {
+  return [
+    ...set.operations.map((op) => ({ type: op.type, icon: op.icon, operations: [{ ...op, name: '' }], selectable: false })),
+    ...(set.resources ?? []).map((r) => ({ type: r.type, icon: r.icon, operations: r.operations, selectable: true })),
+  ];
+}
+
+/** Every param of a node's operations, once per key (the first description wins). */
+export function nodeParams(spec: NodeSpec): ParamSpec[] {
+  const byKey = new Map<string, ParamSpec>();
+  for (const op of spec.operations) for (const p of op.params) if (!byKey.has(p.key)) byKey.set(p.key, p);
+  return [...byKey.values()];
 }
 
 /** msg.config keys removed from a message that goes to Catch: secrets, tokens and personal data. */
@@ -110,8 +136,8 @@ export function encodeSegment(value: string): string {
   return encodeURIComponent(value).replace(/\./g, '%2E');
 }
 
-export function buildUrl(op: OperationSpec, effective: Effective): string {
-  const base = String(effective.baseUrl ?? '').replace(/\/+$/, '');
+export function buildUrl(op: RequestSpec, effective: Effective, defaultBase = ''): string {
+  const base = String(effective.baseUrl ?? defaultBase).replace(/\/+$/, '');
   const path = op.path.replace(/\{(\w+)\}/g, (_whole, key: string) => encodeSegment(String(effective[key] ?? '')));
   const query = new URLSearchParams();
   for (const p of op.params) {
@@ -122,7 +148,7 @@ export function buildUrl(op: OperationSpec, effective: Effective): string {
   return `${base}${path}${qs ? `?${qs}` : ''}`;
 }
 
-function paramsBody(op: OperationSpec, effective: Effective): Record<string, unknown> | undefined {
+function paramsBody(op: RequestSpec, effective: Effective): Record<string, unknown> | undefined {
   const body: Record<string, unknown> = {};
   for (const p of op.params) {
     const value = effective[p.key];
@@ -162,7 +188,7 @@ function describeFailure(statusCode: number, reasons: string[], requestId: strin
 /** The default executor: build the request from the spec, send it, read the family's envelope. */
 export async function sendOperation(ctx: OperationContext): Promise<OperationResult> {
   const { op, connection, effective } = ctx;
-  const url = buildUrl(op, effective);
+  const url = buildUrl(op, effective, connection.baseUrl);
   if (!ctx.userToken && !connection.isOwnOrigin(url)) {
     throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
   }
@@ -202,28 +228,51 @@ function scrubbedConfig(config: unknown): unknown {
   return copy;
 }
 
-/** Registers one node type per operation of the set. */
+/** Registers one node type per operation node and resource node of the set. */
 export function registerNodeSet(RED: NodeAPI, set: NodeSet): void {
-  for (const op of set.operations) {
-    for (const p of op.params) if (p.sensitive) SENSITIVE_CONFIG_KEYS.add(p.key);
-  }
-  for (const op of set.operations) registerOperation(RED, set, op);
+  const specs = nodeSpecs(set);
+  for (const spec of specs) for (const p of nodeParams(spec)) if (p.sensitive) SENSITIVE_CONFIG_KEYS.add(p.key);
+  for (const spec of specs) registerNode(RED, set, spec);
 }
 
-function registerOperation(RED: NodeAPI, set: NodeSet, op: OperationSpec): void {
-  const label = t(`${set.namespace}:${op.type}.paletteLabel`);
-  const validateParams = compileParams(op);
-  const executor: Executor = (op.executor && set.executors?.[op.executor]) || sendOperation;
+interface CompiledOperation {
+  op: NamedRequest;
+  validateParams: ReturnType<typeof compileParams>;
+  executor: Executor;
+}
+
+function chooseOperation(spec: NodeSpec, compiled: Map<string, CompiledOperation>, def: OperationNodeDef, overrides: Record<string, unknown> | undefined): CompiledOperation {
+  if (!spec.selectable) return compiled.get('') as CompiledOperation;
+  const fromMsg = overrides ? own(overrides, 'operation') : undefined;
+  const name = present(fromMsg) ? fromMsg : def.operation;
+  const chosen = typeof name === 'string' ? compiled.get(name) : undefined;
+  if (!chosen) {
+    const field = present(fromMsg) ? 'msg.config.operation' : t('validation.nodeField', { key: 'operation' });
+    throw new Q2Error(t('validation.invalid', { field, hint: t('validation.enum', { values: [...compiled.keys()].join(', ') }), got: typeName(name) }), {
+      kind: 'input',
+      status: t('status.invalidInput'),
+    });
+  }
+  return chosen;
+}
+
+function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
+  const label = t(`${set.namespace}:${spec.type}.paletteLabel`);
+  const compiled = new Map<string, CompiledOperation>(
+    spec.operations.map((op) => [op.name, { op, validateParams: compileParams(op), executor: (op.executor && set.executors?.[op.executor]) || sendOperation }]),
+  );
   const credentials: Record<string, { type: 'password' }> = {};
-  for (const p of op.params) if (p.sensitive) credentials[p.key] = { type: 'password' };
+  for (const p of nodeParams(spec)) if (p.sensitive) credentials[p.key] = { type: 'password' };
 
   function OperationNode(this: Node, def: OperationNodeDef) {
     RED.nodes.createNode(this, def);
     const node = this;
     const status = new StatusTracker(node);
     const allowOverrides = def.allowOverrides !== false;
-    const dataProperty = def.dataProperty || op.body?.defaultProperty || 'payload';
-    const validateBody = op.body ? compileBody(op.body.schema, `msg.${dataProperty}`) : undefined;
+    const bodies = new Map<string, (body: unknown) => void>();
+    for (const { op } of compiled.values()) {
+      if (op.body) bodies.set(op.name, compileBody(op.body.schema, `msg.${def.dataProperty || op.body.defaultProperty}`));
+    }
     const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
     const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
 
@@ -238,10 +287,11 @@ function registerOperation(RED: NodeAPI, set: NodeSet, op: OperationSpec): void 
       if (problem) throw new Q2Error(problem, { kind: 'config', status: t('status.noConnection') });
       const connection = (configNode as ConnectionNode).q2 as Connection;
       const overrides = readOverrides(msg, allowOverrides);
+      const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
       const resolved = resolveParams(op.params, def, nodeCredentials, overrides, connection);
       const effective = validateParams(resolved);
       let userToken: string | undefined;
-      const token = overrides ? own(overrides, 'accessToken') : undefined;
+      const token = overrides && connection.family.userTokens ? own(overrides, 'accessToken') : undefined;
       if (present(token)) {
         if (typeof token !== 'string') {
           throw new Q2Error(t('validation.accessToken', { got: typeName(token) }), { kind: 'input', status: t('status.invalidInput') });
@@ -249,8 +299,9 @@ function registerOperation(RED: NodeAPI, set: NodeSet, op: OperationSpec): void 
         userToken = token;
       }
       let body: unknown;
+      const validateBody = bodies.get(op.name);
       if (op.body && validateBody) {
-        body = RED.util.getMessageProperty(msg, dataProperty);
+        body = RED.util.getMessageProperty(msg, def.dataProperty || op.body.defaultProperty);
         if (op.body.normalise) body = op.body.normalise(body);
         validateBody(body);
       }
@@ -294,5 +345,5 @@ function registerOperation(RED: NodeAPI, set: NodeSet, op: OperationSpec): void 
     });
   }
 
-  RED.nodes.registerType(op.type, OperationNode, { credentials });
+  RED.nodes.registerType(spec.type, OperationNode, { credentials });
 }

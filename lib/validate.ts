@@ -6,7 +6,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { Q2Error } from './errors';
 import { t } from './i18n';
-import type { Effective, OperationSpec, ParamSpec, Resolved } from './operation';
+import type { Effective, ParamSpec, RequestSpec, Resolved } from './operation';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true });
 ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
@@ -86,7 +86,7 @@ function lastError(errors: ErrorObject[] | null | undefined): ErrorObject | unde
 
 export type ParamValidator = (resolved: Resolved) => Effective;
 
-export function compileParams(op: OperationSpec): ParamValidator {
+export function compileParams(op: RequestSpec): ParamValidator {
   const properties: Record<string, object> = {};
   for (const p of op.params) properties[p.key] = paramSchema(p);
   const schema: Record<string, unknown> = {
@@ -119,7 +119,7 @@ function describeParamError(
   byKey: Map<string, ParamSpec>,
   resolved: Resolved,
   candidate: Record<string, unknown>,
-  op: OperationSpec,
+  op: RequestSpec,
 ): string {
   if (!error) return t('validation.unknown');
   if (error.keyword === 'required' && error.instancePath === '' && error.schemaPath.startsWith('#/anyOf')) {

@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { OperationSpec, ParamSpec } from '../operation';
+import type { ParamSpec } from '../operation';
 import { platformNodeSet } from '../platform/node-set';
-import type { NodeSet } from '../q2-request';
+import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../q2-request';
 import { q2EditorClient } from './editor-client';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -25,8 +25,8 @@ function word(words: Words, key: string): string | undefined {
 }
 
 /** The words key for a param: the node's own, else the set's common one. */
-function paramKey(words: Words, op: OperationSpec, key: string, leaf: string): string {
-  const own = `${op.type}.params.${key}.${leaf}`;
+function paramKey(words: Words, spec: NodeSpec, key: string, leaf: string): string {
+  const own = `${spec.type}.params.${key}.${leaf}`;
   return word(words, own) !== undefined ? own : `common.params.${key}.${leaf}`;
 }
 
@@ -42,80 +42,101 @@ function esc(text: string): string {
 
 const validated: Partial<Record<ParamSpec['type'], string>> = { id: 'id', url: 'url', list: 'list' };
 
-function defaultsFor(set: NodeSet, op: OperationSpec): string {
+function bodyOps(spec: NodeSpec): string[] {
+  return spec.operations.filter((op) => op.body).map((op) => op.name);
+}
+
+function defaultsFor(set: NodeSet, spec: NodeSpec): string {
   const lines = [
     `name: { value: '' }`,
     `connection: { value: '', type: '${set.connectionType}', required: true }`,
     `allowOverrides: { value: true }`,
   ];
-  for (const p of op.params) {
+  if (spec.selectable) lines.push(`operation: { value: '${spec.operations[0].name}', required: true }`);
+  for (const p of nodeParams(spec)) {
     if (p.sensitive) continue;
     const kind = validated[p.type];
     const value = p.type === 'boolean' ? 'false' : "''";
     lines.push(kind ? `${p.key}: { value: ${value}, validate: function (v) { return Q2Editor.valid('${kind}', v); } }` : `${p.key}: { value: ${value} }`);
   }
-  if (op.body) lines.push(`dataProperty: { value: '${op.body.defaultProperty}', required: true }`);
+  const withBody = spec.operations.find((op) => op.body);
+  if (withBody?.body) lines.push(`dataProperty: { value: '${withBody.body.defaultProperty}', required: true }`);
   return lines.map((l) => `      ${l}`).join(',\n');
 }
 
-function credentialsFor(op: OperationSpec): string {
-  return op.params
+function credentialsFor(spec: NodeSpec): string {
+  return nodeParams(spec)
     .filter((p) => p.sensitive)
     .map((p) => `      ${p.key}: { type: 'password' }`)
     .join(',\n');
 }
 
-function registration(set: NodeSet, op: OperationSpec): string {
-  const label = `${op.type}.paletteLabel`;
-  return `  RED.nodes.registerType('${op.type}', {
+function registration(set: NodeSet, spec: NodeSpec): string {
+  const label = `${spec.type}.paletteLabel`;
+  return `  RED.nodes.registerType('${spec.type}', {
     category: '${set.category}',
     color: '${set.color}',
     defaults: {
-${defaultsFor(set, op)}
+${defaultsFor(set, spec)}
     },
     credentials: {
-${credentialsFor(op)}
+${credentialsFor(spec)}
     },
     inputs: 1,
     outputs: 1,
-    icon: '${op.icon}',
+    icon: '${spec.icon}',
     paletteLabel: function () { return this._('${label}'); },
     label: function () { return this.name || this._('${label}'); },
     labelStyle: function () { return this.name ? 'node_label_italic' : ''; },
-    oneditprepare: function () { Q2Editor.prepare({ dataProperty: ${op.body ? 'true' : 'false'} }); }
+    oneditprepare: function () { Q2Editor.prepare({ dataProperty: ${bodyOps(spec).length ? 'true' : 'false'} }); }
   });`;
 }
 
-function row(inner: string): string {
-  return `  <div class="form-row">\n    ${inner}\n  </div>`;
+/** A form row; on a resource node, `ops` lists the operations it belongs to (the panel shows only those). */
+function row(inner: string, ops?: string[]): string {
+  const scope = ops ? ` class="form-row q2-op-row" data-ops="${esc(ops.join(' '))}"` : ' class="form-row"';
+  return `  <div${scope}>\n    ${inner}\n  </div>`;
 }
 
-function paramRow(words: Words, op: OperationSpec, p: ParamSpec): string {
+function opsUsing(spec: NodeSpec, key: string): string[] | undefined {
+  return spec.selectable ? spec.operations.filter((op) => op.params.some((p) => p.key === key)).map((op) => op.name) : undefined;
+}
+
+function paramRow(words: Words, spec: NodeSpec, p: ParamSpec): string {
+  const ops = opsUsing(spec, p.key);
+  const op = spec;
   const id = `node-input-${p.key}`;
   const label = `<label for="${id}"><span data-i18n="${paramKey(words, op, p.key, 'label')}"></span></label>`;
   if (p.type === 'boolean') {
     return row(
       `<label>&nbsp;</label><label for="${id}" style="width:auto"><input type="checkbox" id="${id}" style="display:inline-block;width:auto;vertical-align:top;"> <span data-i18n="${paramKey(words, op, p.key, 'checkbox')}"></span></label>`,
+      ops,
     );
   }
   if (p.type === 'enum') {
     const options = [`<option value="" data-i18n="${paramKey(words, op, p.key, 'blank')}"></option>`, ...(p.enum ?? []).map((v) => `<option value="${esc(v)}">${esc(v)}</option>`)];
-    return row(`${label}\n    <select id="${id}" style="width:70%">${options.join('')}</select>`);
+    return row(`${label}\n    <select id="${id}" style="width:70%">${options.join('')}</select>`, ops);
   }
   const placeholder = word(words, paramKey(words, op, p.key, 'placeholder')) !== undefined ? ` data-i18n="[placeholder]${paramKey(words, op, p.key, 'placeholder')}"` : '';
-  return row(`${label}\n    <input type="${p.sensitive ? 'password' : 'text'}" id="${id}" style="width:70%"${placeholder}>`);
+  return row(`${label}\n    <input type="${p.sensitive ? 'password' : 'text'}" id="${id}" style="width:70%"${placeholder}>`, ops);
 }
 
-function template(words: Words, op: OperationSpec): string {
+function template(words: Words, spec: NodeSpec): string {
   const rows = [
     row(`<label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="common.params.name.label"></span></label>\n    <input type="text" id="node-input-name">`),
     row(`<label for="node-input-connection"><i class="fa fa-server"></i> <span data-i18n="common.params.connection.label"></span></label>\n    <input type="text" id="node-input-connection">`),
-    ...op.params.map((p) => paramRow(words, op, p)),
   ];
-  if (op.body) {
+  if (spec.selectable) {
+    const options = spec.operations.map((op) => `<option value="${esc(op.name)}" data-i18n="${spec.type}.operations.${op.name}.label"></option>`);
+    rows.push(row(`<label for="node-input-operation"><i class="fa fa-wrench"></i> <span data-i18n="common.params.operation.label"></span></label>\n    <select id="node-input-operation" style="width:70%">${options.join('')}</select>`));
+  }
+  rows.push(...nodeParams(spec).map((p) => paramRow(words, spec, p)));
+  const withBody = bodyOps(spec);
+  if (withBody.length) {
     rows.push(
       row(
         `<label for="node-input-dataProperty"><i class="fa fa-sign-in"></i> <span data-i18n="common.params.dataProperty.label"></span></label>\n    <input type="text" id="node-input-dataProperty" style="width:70%">`,
+        spec.selectable ? withBody : undefined,
       ),
     );
   }
@@ -124,7 +145,7 @@ function template(words: Words, op: OperationSpec): string {
       `<label>&nbsp;</label><label for="node-input-allowOverrides" style="width:auto"><input type="checkbox" id="node-input-allowOverrides" style="display:inline-block;width:auto;vertical-align:top;"> <span data-i18n="common.params.allowOverrides.checkbox"></span></label>`,
     ),
   );
-  return `<script type="text/html" data-template-name="${op.type}">\n${rows.join('\n')}\n</script>`;
+  return `<script type="text/html" data-template-name="${spec.type}">\n${rows.join('\n')}\n</script>`;
 }
 
 export function editorHtml(set: NodeSet, words: Words): string {
@@ -132,7 +153,7 @@ export function editorHtml(set: NodeSet, words: Words): string {
   return [
     `<!-- Generated by lib/build/editor.ts from lib/${set.namespace.replace(/^q2-/, '')}/operations.ts: do not edit. -->`,
     `<script type="text/javascript">\n(function () {\n  ${client}\n})();\n</script>`,
-    ...set.operations.map((op) => `<script type="text/javascript">\n(function () {\n${registration(set, op)}\n})();\n</script>\n${template(words, op)}`),
+    ...nodeSpecs(set).map((spec) => `<script type="text/javascript">\n(function () {\n${registration(set, spec)}\n})();\n</script>\n${template(words, spec)}`),
   ].join('\n\n');
 }
 
@@ -140,33 +161,47 @@ function dt(name: string, type: string, optional: boolean, help: string): string
   return `  <dt${optional ? ' class="optional"' : ''}>${name} <span class="property-type">${type}</span></dt>\n  <dd>${help}</dd>`;
 }
 
-function paramHelp(words: Words, set: string, op: OperationSpec, p: ParamSpec): string {
-  const parts = [need(words, paramKey(words, op, p.key, 'help'), set)];
+function paramHelp(words: Words, set: string, spec: NodeSpec, p: ParamSpec): string {
+  const parts = [need(words, paramKey(words, spec, p.key, 'help'), set)];
   const where = p.in === 'body' && p.sendOnlyTrue ? 'bodyTrue' : p.in;
   const placed = word(words, `common.where.${where}`) ?? '';
   if (placed) parts.push(placed.replace(/__wire__/g, esc(p.wire ?? p.key)));
   if (p.sensitive) parts.push(need(words, 'common.sensitive', set));
+  const ops = opsUsing(spec, p.key);
+  if (ops && ops.length < spec.operations.length) parts.push(need(words, 'common.help.usedBy', set).replace(/__ops__/g, ops.map((o) => `<code>${esc(o)}</code>`).join(', ')));
   return parts.join(' ');
 }
 
-function helpFor(set: NodeSet, words: Words, op: OperationSpec): string {
+function helpFor(set: NodeSet, words: Words, spec: NodeSpec): string {
   const ns = set.namespace;
   const c = (key: string) => need(words, `common.help.${key}`, ns);
   const type = (p: ParamSpec) => need(words, `common.types.${p.type}`, ns);
+  const typeOf = (name: string) => need(words, `common.types.${name}`, ns);
+  const isToken = spec.operations.some((op) => op.executor === 'token');
+  const bearer = spec.operations.some((op) => op.auth === 'bearer');
   const inputs: string[] = [];
-  if (op.body) inputs.push(dt(op.body.defaultProperty, need(words, 'common.types.array', ns), false, need(words, `${op.type}.payload`, ns)));
-  inputs.push(dt('config', need(words, 'common.types.object', ns), true, c('config')));
-  const keys = op.params.map((p) => dt(`config.${p.key}`, type(p), !p.required, paramHelp(words, ns, op, p)));
-  if (op.auth === 'bearer') keys.push(dt('config.accessToken', need(words, 'common.types.string', ns), true, c('accessToken')));
+  const withBody = spec.operations.find((op) => op.body);
+  if (withBody?.body) inputs.push(dt(withBody.body.defaultProperty, typeOf('array'), spec.selectable, need(words, `${spec.type}.payload`, ns)));
+  inputs.push(dt('config', typeOf('object'), true, c('config')));
+  const keys: string[] = [];
+  if (spec.selectable) keys.push(dt('config.operation', typeOf('string'), true, c('operation')));
+  const required = (key: string) => spec.operations.every((op) => op.params.some((p) => p.key === key && p.required));
+  keys.push(...nodeParams(spec).map((p) => dt(`config.${p.key}`, type(p), !required(p.key), paramHelp(words, ns, spec, p))));
+  if (bearer) keys.push(dt('config.accessToken', typeOf('string'), true, c('accessToken')));
   const outputs = [
-    dt('payload', need(words, 'common.types.object', ns), false, op.executor === 'token' ? need(words, `${op.type}.payload`, ns) : c('payloadOut')),
+    dt('payload', typeOf('object'), false, isToken ? need(words, `${spec.type}.payload`, ns) : c('payloadOut')),
     dt('statusCode', 'number', false, c('statusCode')),
-    dt('q2', need(words, 'common.types.object', ns), false, c('q2')),
+    dt('q2', typeOf('object'), false, c('q2')),
   ];
-  if (op.executor === 'token') outputs.push(dt('config.accessToken', need(words, 'common.types.string', ns), false, need(words, `${op.type}.accessTokenOut`, ns)));
-  const request = `<code>${op.method} {baseUrl}${esc(op.path)}</code>`;
-  return `<script type="text/html" data-help-name="${op.type}">
-<p>${need(words, `${op.type}.summary`, ns)}</p>
+  if (isToken) outputs.push(dt('config.accessToken', typeOf('string'), false, need(words, `${spec.type}.accessTokenOut`, ns)));
+  const request = (op: NodeSpec['operations'][number]) => `<code>${op.method} {baseUrl}${esc(op.path)}</code>`;
+  const requests = spec.selectable
+    ? `<h4>${c('operations')}</h4>\n<dl class="message-properties">\n${spec.operations
+        .map((op) => `  <dt>${esc(op.name)}</dt>\n  <dd>${need(words, `${spec.type}.operations.${op.name}.summary`, ns)} ${request(op)}</dd>`)
+        .join('\n')}\n</dl>`
+    : `<p>${c('request')}: ${request(spec.operations[0])}</p>`;
+  return `<script type="text/html" data-help-name="${spec.type}">
+<p>${need(words, `${spec.type}.summary`, ns)}</p>
 <h3>${c('inputs')}</h3>
 <dl class="message-properties">
 ${inputs.join('\n')}
@@ -180,8 +215,8 @@ ${keys.join('\n')}
 ${outputs.join('\n')}
 </dl>
 <h3>${c('details')}</h3>
-${need(words, `${op.type}.details`, ns)}
-<p>${c('request')}: ${request}</p>
+${need(words, `${spec.type}.details`, ns)}
+${requests}
 <h4>${c('errors')}</h4>
 <p>${c('errorsText')}</p>
 <p>${c('security')}</p>
@@ -189,7 +224,7 @@ ${need(words, `${op.type}.details`, ns)}
 }
 
 export function helpHtml(set: NodeSet, words: Words): string {
-  return set.operations.map((op) => helpFor(set, words, op)).join('\n\n') + '\n';
+  return nodeSpecs(set).map((spec) => helpFor(set, words, spec)).join('\n\n') + '\n';
 }
 
 function copyDir(from: string, to: string): void {
@@ -202,8 +237,23 @@ function copyDir(from: string, to: string): void {
   }
 }
 
+function readJson(file: string): Words {
+  return JSON.parse(fs.readFileSync(path.join(root, 'locales', 'en-US', file), 'utf8')) as Words;
+}
+
+function merge(base: Words, over: Words): Words {
+  const out: Words = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prior = out[key];
+    out[key] = typeof value === 'object' && typeof prior === 'object' ? merge(prior, value) : value;
+  }
+  return out;
+}
+
+/** A node set's words: the shared editor words of q2-common.json (as `common`), then the set's own. */
 export function readWords(namespace: string): Words {
-  return JSON.parse(fs.readFileSync(path.join(root, 'locales', 'en-US', `${namespace}.json`), 'utf8')) as Words;
+  const shared = readJson('q2-common.json').editor;
+  return merge({ common: typeof shared === 'object' ? shared : {} }, readJson(`${namespace}.json`));
 }
 
 function main(): void {
@@ -215,6 +265,7 @@ function main(): void {
   }
   for (const set of NODE_SETS) {
     const words = readWords(set.namespace);
+    fs.writeFileSync(path.join(out, 'locales', 'en-US', `${set.namespace}.json`), `${JSON.stringify(words, null, 2)}\n`);
     fs.writeFileSync(path.join(out, `${set.namespace}.html`), editorHtml(set, words));
     fs.writeFileSync(path.join(out, 'locales', 'en-US', `${set.namespace}.html`), helpHtml(set, words));
   }

@@ -39,6 +39,7 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
 
 export const platformFamily: ApiFamily = {
   id: 'platform',
+  userTokens: true,
   interpret(res: HttpResponse): Interpreted {
     const parsed = parseJson(res.text);
     const headerId = res.headers['x-request-id'] ?? res.headers['request-id'];

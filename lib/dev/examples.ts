@@ -1,0 +1,162 @@
+/**
+ * The example flows in examples/ (what Node-RED lists under Import ▸ Examples), and the flows `npm start`
+ * deploys from them: one tab per example file, node ids unique across tabs, each shared config node once,
+ * every q2-config pointed at the simulator with the demo client's credentials.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The project root (this file runs from dist/lib/dev). */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
+
+/** The id every example gives its Q2 Platform connection, so imports share one connection. */
+export const EXAMPLE_CONNECTION_ID = 'q2-simulator-connection';
+
+export type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+export interface Example {
+  /** path relative to examples/, with `/` separators, e.g. `platform/01-get-token.json` */
+  name: string;
+  nodes: FlowNode[];
+}
+
+/** The connection credentials per config node id, as in flows_cred.json or the test helper's credentials. */
+export type Credentials = Record<string, Record<string, string>>;
+
+/** Every `*.json` below `dir`, relative, sorted (files before the folders' contents at each level, like Node-RED's menu). */
+export function exampleFiles(dir: string = EXAMPLES_DIR): string[] {
+  const walk = (rel: string): string[] => {
+    const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    const files = entries.filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => path.posix.join(rel, e.name));
+    const nested = entries.filter((e) => e.isDirectory()).flatMap((e) => walk(path.posix.join(rel, e.name)));
+    return [...files, ...nested];
+  };
+  return walk('');
+}
+
+function isFlowNode(value: unknown): value is FlowNode {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const node = value as Record<string, unknown>;
+  return typeof node.id === 'string' && node.id !== '' && typeof node.type === 'string' && node.type !== '';
+}
+
+/** Reads one example; throws naming the file when it is not a JSON array of nodes with an id and a type. */
+export function readExample(name: string, dir: string = EXAMPLES_DIR): Example {
+  const text = fs.readFileSync(path.join(dir, name), 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`examples/${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!Array.isArray(parsed)) throw new Error(`examples/${name} is not a JSON array of nodes`);
+  const bad = parsed.findIndex((n) => !isFlowNode(n));
+  if (bad !== -1) throw new Error(`examples/${name}: item ${bad} is not a node with a string id and type`);
+  return { name, nodes: parsed as FlowNode[] };
+}
+
+export function readExamples(dir: string = EXAMPLES_DIR): Example[] {
+  return exampleFiles(dir).map((name) => readExample(name, dir));
+}
+
+/** A config node: no position and no wires (tabs, subflows and groups are not config nodes). */
+export function isConfigNode(node: FlowNode): boolean {
+  if (node.type === 'tab' || node.type === 'subflow' || node.type === 'group') return false;
+  return !('x' in node) && !('wires' in node);
+}
+
+/** `platform/01-get-token.json` → `Get Token`; `onboarding-journey.json` → `Onboarding Journey`. */
+export function tabLabel(name: string): string {
+  const base = path.posix.basename(name, '.json').replace(/^\d+[\s_-]*/, '');
+  return base
+    .split(/[\s_-]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+function slug(text: string): string {
+  return text.replace(/\.json$/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+}
+
+function remapList(value: unknown, map: (id: string) => string): unknown {
+  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? map(v) : v)) : value;
+}
+
+/** Rewrites the references between flow nodes (wires, links, scopes, groups, tabs) through `map`. */
+function remapReferences(node: FlowNode, map: (id: string) => string): FlowNode {
+  const copy: FlowNode = { ...node, id: map(node.id) };
+  if (Array.isArray(node.wires)) copy.wires = node.wires.map((port) => remapList(port, map));
+  for (const key of ['links', 'scope', 'nodes']) if (Array.isArray(node[key])) copy[key] = remapList(node[key], map);
+  if (typeof node.g === 'string') copy.g = map(node.g);
+  return copy;
+}
+
+export interface DevFlowOptions {
+  /** the simulator's base URL, set on every q2-config */
+  baseUrl: string;
+  /** credentials for every q2-config */
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface DevFlows {
+  flows: FlowNode[];
+  credentials: Credentials;
+}
+
+/**
+ * One tab per example, labelled from its file name (or the file's own tab). A node id already used by an
+ * earlier example gets a new id derived from its file and old id, so the result is the same on every run.
+ * A config node shared by several examples (same id) is kept once; copies that differ are an error.
+ */
+export function buildDevFlows(examples: readonly Example[], opts: DevFlowOptions): DevFlows {
+  const flows: FlowNode[] = [];
+  const configs = new Map<string, { json: string; from: string }>();
+  const used = new Set<string>();
+  for (const ex of examples) {
+    for (const n of ex.nodes) if (isConfigNode(n)) used.add(n.id);
+  }
+  const credentials: Credentials = {};
+
+  for (const ex of examples) {
+    const tabs = ex.nodes.filter((n) => n.type === 'tab');
+    const tabId = `tab-${slug(ex.name)}`;
+    if (used.has(tabId)) throw new Error(`examples/${ex.name}: the tab id ${tabId} is already used`);
+    used.add(tabId);
+    const ownLabel = tabs.length === 1 && typeof tabs[0].label === 'string' ? tabs[0].label : undefined;
+    flows.push({ id: tabId, type: 'tab', label: ownLabel ?? tabLabel(ex.name), disabled: false, info: `Example ${ex.name} of the Q2 nodes.` });
+
+    if (ex.nodes.some((n) => n.type === 'subflow')) throw new Error(`examples/${ex.name}: subflows are not supported here`);
+    const ids = new Map<string, string>();
+    for (const n of ex.nodes) {
+      if (n.type === 'tab' || isConfigNode(n)) continue;
+      let id = n.id;
+      if (used.has(id)) id = createHash('sha1').update(`${ex.name}\0${n.id}`).digest('hex').slice(0, 16);
+      if (used.has(id)) throw new Error(`examples/${ex.name}: cannot give node ${n.id} a unique id`);
+      used.add(id);
+      ids.set(n.id, id);
+    }
+    const map = (id: string): string => ids.get(id) ?? id;
+
+    for (const n of ex.nodes) {
+      if (n.type === 'tab') continue;
+      if (isConfigNode(n)) {
+        const config: FlowNode = n.type === 'q2-config' ? { ...n, baseUrl: opts.baseUrl } : { ...n };
+        const json = JSON.stringify(config);
+        const seen = configs.get(n.id);
+        if (seen && seen.json !== json) throw new Error(`examples/${ex.name} and examples/${seen.from} define the config node ${n.id} differently`);
+        if (!seen) {
+          configs.set(n.id, { json, from: ex.name });
+          flows.push(config);
+          if (n.type === 'q2-config') credentials[n.id] = { clientId: opts.clientId, clientSecret: opts.clientSecret };
+        }
+        continue;
+      }
+      flows.push({ ...remapReferences(n, map), z: tabId });
+    }
+  }
+  return { flows, credentials };
+}
