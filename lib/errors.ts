@@ -34,6 +34,11 @@ export class Q2Error extends Error {
     // the body is kept off the enumerable properties so that util.inspect(err) does not print it
     Object.defineProperty(this, 'body', { value: details.body, enumerable: false });
   }
+
+  /** Node-RED puts err.toString() in msg.error.message: the message alone, without "Q2Error: ". */
+  override toString(): string {
+    return this.message;
+  }
 }
 
 /**

@@ -44,6 +44,8 @@ export interface BodySpec {
   schema: object;
   /** turns the accepted input shapes into the one shape that is sent */
   normalise?: (value: unknown) => unknown;
+  /** when the property holds no object, the body is only what the params give (e.g. archive by ids) */
+  optional?: boolean;
 }
 
 /** One HTTP request an operation node can make. */
@@ -53,10 +55,13 @@ export interface RequestSpec {
   path: string;
   params: readonly ParamSpec[];
   body?: BodySpec;
-  /** at least one of these keys must have a value */
-  atLeastOne?: readonly string[];
-  /** how the request is authorised: the connection's bearer token, or the client credentials themselves */
-  auth: 'bearer' | 'client-credentials';
+  /**
+   * exactly one of these keys must have a value; when several do, those from the most specific source win
+   * (msg.config over the node), so a message can switch selector
+   */
+  exactlyOne?: readonly string[];
+  /** how the request is authorised: by the connection (bearer token, API key or Basic), or by the client credentials themselves */
+  auth: 'connection' | 'client-credentials';
   /** a custom executor (Get Token); by default the request is built from the spec and sent */
   executor?: 'token';
 }

@@ -57,6 +57,8 @@ export interface NodeSet {
   color: string;
   /** the config node type the operations use */
   connectionType: string;
+  /** whether msg.config.accessToken is honoured (and documented) */
+  acceptsAccessToken: boolean;
   /** nodes that make one request each */
   operations: readonly OperationSpec[];
   /** nodes whose `operation` property picks the request */
@@ -94,6 +96,10 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
@@ -109,6 +115,19 @@ export function readOverrides(msg: Q2Message, allow: boolean): Record<string, un
     throw new Q2Error(t('validation.configNotObject', { got: typeName(msg.config) }), { kind: 'input', status: t('status.invalidInput') });
   }
   return msg.config as Record<string, unknown>;
+}
+
+const PRECEDENCE: Record<Resolved[string]['source'], number> = { msg: 3, node: 2, connection: 1, default: 0 };
+
+/** Of several selectors that have values, keeps those from the most specific source (REQUEST exactlyOne). */
+export function keepMostSpecific(resolved: Resolved, keys: readonly string[] | undefined): Resolved {
+  if (!keys) return resolved;
+  const present = keys.filter((k) => resolved[k] !== undefined);
+  if (present.length < 2) return resolved;
+  const best = Math.max(...present.map((k) => PRECEDENCE[resolved[k].source]));
+  const kept: Resolved = { ...resolved };
+  for (const k of present) if (PRECEDENCE[resolved[k].source] < best) delete kept[k];
+  return kept;
 }
 
 export function resolveParams(
@@ -131,14 +150,20 @@ export function resolveParams(
   return resolved;
 }
 
-/** A path value stays inside its segment: `/`, `?`, `#` and dots are all percent-encoded. */
-export function encodeSegment(value: string): string {
+/**
+ * A path value stays inside its segment: `/`, `?`, `#` and dots are all percent-encoded. `.` and `..` alone
+ * cannot be kept (URL parsers resolve even `%2E%2E`), so they are refused.
+ */
+export function encodeSegment(value: string, key = 'value'): string {
+  if (/^\.{1,2}$/.test(value) || value === '') {
+    throw new Q2Error(t('validation.segment', { key }), { kind: 'input', status: t('status.invalidInput') });
+  }
   return encodeURIComponent(value).replace(/\./g, '%2E');
 }
 
 export function buildUrl(op: RequestSpec, effective: Effective, defaultBase = ''): string {
   const base = String(effective.baseUrl ?? defaultBase).replace(/\/+$/, '');
-  const path = op.path.replace(/\{(\w+)\}/g, (_whole, key: string) => encodeSegment(String(effective[key] ?? '')));
+  const path = op.path.replace(/\{(\w+)\}/g, (_whole, key: string) => encodeSegment(String(effective[key] ?? ''), key));
   const query = new URLSearchParams();
   for (const p of op.params) {
     const value = effective[p.key];
@@ -163,8 +188,29 @@ function transportError(err: TransportError): Q2Error {
   return new Q2Error(t(`errors.${err.kind}`, { code: err.code }), { kind: err.kind, status: t(`status.${err.kind}`) });
 }
 
-/** Sends with the message's own token, or the connection's, renewing it and retrying once on 401. */
+/** The wait a 429 asks for (Retry-After in seconds or as a date), at most MAX_RETRY_WAIT_MS; 1 s when it says nothing. */
+export function retryAfterMs(res: HttpResponse, now = Date.now()): number {
+  const header = res.headers['retry-after'];
+  let wait = 1000;
+  if (header && /^\d+(\.\d+)?$/.test(header.trim())) wait = Number(header) * 1000;
+  else if (header && !Number.isNaN(Date.parse(header))) wait = Date.parse(header) - now;
+  return Math.min(Math.max(wait, 0), MAX_RETRY_WAIT_MS);
+}
+
+const MAX_RETRY_WAIT_MS = 10_000;
+
+/**
+ * Sends with the message's own token, or the connection's, renewing it and retrying once on 401; a 429
+ * (the request was not processed) is retried once after the advised wait.
+ */
 async function sendAuthorised(ctx: OperationContext, request: HttpRequest): Promise<HttpResponse> {
+  const first = await sendRenewing(ctx, request);
+  if (first.status !== 429) return first;
+  await new Promise((resolve) => setTimeout(resolve, retryAfterMs(first)));
+  return sendRenewing(ctx, request);
+}
+
+async function sendRenewing(ctx: OperationContext, request: HttpRequest): Promise<HttpResponse> {
   const send = (authorization: string) => ctx.connection.http.send({ ...request, headers: { ...request.headers, Authorization: authorization } });
   try {
     if (ctx.userToken) return await send(`Bearer ${ctx.userToken}`);
@@ -192,7 +238,7 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
   if (!ctx.userToken && !connection.isOwnOrigin(url)) {
     throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
   }
-  const body = ctx.body ?? paramsBody(op, effective);
+  const body = op.body ? ctx.body : paramsBody(op, effective);
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await sendAuthorised(ctx, { method: op.method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -288,7 +334,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       const connection = (configNode as ConnectionNode).q2 as Connection;
       const overrides = readOverrides(msg, allowOverrides);
       const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
-      const resolved = resolveParams(op.params, def, nodeCredentials, overrides, connection);
+      const resolved = keepMostSpecific(resolveParams(op.params, def, nodeCredentials, overrides, connection), op.exactlyOne);
       const effective = validateParams(resolved);
       let userToken: string | undefined;
       const token = overrides && connection.family.userTokens ? own(overrides, 'accessToken') : undefined;
@@ -303,6 +349,9 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       if (op.body && validateBody) {
         body = RED.util.getMessageProperty(msg, def.dataProperty || op.body.defaultProperty);
         if (op.body.normalise) body = op.body.normalise(body);
+        if (op.body.optional && !isPlainObject(body)) body = {};
+        const fromParams = paramsBody(op, effective);
+        if (fromParams && isPlainObject(body)) body = { ...body, ...fromParams };
         validateBody(body);
       }
       return executor({ op, connection, resolved, effective, userToken, body });

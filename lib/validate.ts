@@ -8,7 +8,7 @@ import { Q2Error } from './errors';
 import { t } from './i18n';
 import type { Effective, ParamSpec, RequestSpec, Resolved } from './operation';
 
-const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true });
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true, multipleOfPrecision: 9 });
 ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
 
 const ID_PATTERN = '^[1-9][0-9]{0,17}$';
@@ -94,7 +94,7 @@ export function compileParams(op: RequestSpec): ParamValidator {
     properties,
     required: op.params.filter((p) => p.required).map((p) => p.key),
   };
-  if (op.atLeastOne) schema.anyOf = op.atLeastOne.map((key) => ({ required: [key] }));
+  if (op.exactlyOne) schema.oneOf = op.exactlyOne.map((key) => ({ required: [key] }));
   const validate = ajv.compile(schema);
   const byKey = new Map(op.params.map((p) => [p.key, p]));
 
@@ -122,11 +122,10 @@ function describeParamError(
   op: RequestSpec,
 ): string {
   if (!error) return t('validation.unknown');
-  if (error.keyword === 'required' && error.instancePath === '' && error.schemaPath.startsWith('#/anyOf')) {
-    return t('validation.atLeastOne', { fields: (op.atLeastOne ?? []).map((k) => `msg.config.${k}`).join(', ') });
-  }
-  if (error.keyword === 'anyOf' && error.instancePath === '') {
-    return t('validation.atLeastOne', { fields: (op.atLeastOne ?? []).map((k) => `msg.config.${k}`).join(', ') });
+  if (error.keyword === 'oneOf' && error.instancePath === '') {
+    const fields = (op.exactlyOne ?? []).map((k) => `msg.config.${k}`).join(', ');
+    const several = (error.params as { passingSchemas?: number[] | null }).passingSchemas;
+    return t(several ? 'validation.onlyOne' : 'validation.atLeastOne', { fields });
   }
   if (error.keyword === 'required') {
     const key = String((error.params as { missingProperty: string }).missingProperty);

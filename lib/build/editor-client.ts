@@ -3,15 +3,23 @@
  * embeds its source (Function.prototype.toString) in each node set's .html, where it defines
  * `window.Q2Editor` once. It must therefore be self-contained: no imports, no closures over module scope.
  */
-interface TypedInputTarget {
-  typedInput(options: { types: string[]; default?: string }): TypedInputTarget;
+interface JQueryLike {
+  typedInput(options: { types: string[]; default?: string }): JQueryLike;
+  on(event: string, handler: () => void): JQueryLike;
+  val(): unknown;
+  each(fn: (this: HTMLLikeElement) => void): JQueryLike;
+  toggle(show: boolean): JQueryLike;
+  length: number;
+}
+interface HTMLLikeElement {
+  getAttribute(name: string): string | null;
 }
 interface EditorGlobal {
   Q2Editor?: {
     valid(kind: string, value: unknown): boolean;
     prepare(options: { dataProperty: boolean }): void;
   };
-  $?: (selector: string) => TypedInputTarget;
+  $?: (selector: string | HTMLLikeElement) => JQueryLike;
 }
 
 export function q2EditorClient(): void {
@@ -31,7 +39,21 @@ export function q2EditorClient(): void {
       return pattern ? pattern.test(text) : true;
     },
     prepare(options) {
-      if (options.dataProperty && g.$) g.$('#node-input-dataProperty').typedInput({ types: ['msg'], default: 'msg' });
+      const $ = g.$;
+      if (!$) return;
+      if (options.dataProperty) $('#node-input-dataProperty').typedInput({ types: ['msg'], default: 'msg' });
+      const select = $('#node-input-operation');
+      if (!select.length) return;
+      // a resource node: show only the rows of the chosen operation
+      const show = () => {
+        const chosen = String(select.val() ?? '');
+        $('.q2-op-row').each(function () {
+          const ops = (this.getAttribute('data-ops') ?? '').split(' ');
+          $(this).toggle(ops.includes(chosen));
+        });
+      };
+      select.on('change', show);
+      show();
     },
   };
 }

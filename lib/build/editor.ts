@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ParamSpec } from '../operation';
+import { helixNodeSet } from '../helix/node-set';
 import { platformNodeSet } from '../platform/node-set';
 import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../q2-request';
 import { q2EditorClient } from './editor-client';
@@ -16,7 +17,7 @@ const out = path.join(root, 'dist', 'nodes');
 
 type Words = { [key: string]: string | Words };
 
-export const NODE_SETS: readonly NodeSet[] = [platformNodeSet];
+export const NODE_SETS: readonly NodeSet[] = [platformNodeSet, helixNodeSet];
 
 function word(words: Words, key: string): string | undefined {
   let node: string | Words | undefined = words;
@@ -178,7 +179,7 @@ function helpFor(set: NodeSet, words: Words, spec: NodeSpec): string {
   const type = (p: ParamSpec) => need(words, `common.types.${p.type}`, ns);
   const typeOf = (name: string) => need(words, `common.types.${name}`, ns);
   const isToken = spec.operations.some((op) => op.executor === 'token');
-  const bearer = spec.operations.some((op) => op.auth === 'bearer');
+  const bearer = set.acceptsAccessToken && spec.operations.some((op) => op.auth === 'connection');
   const inputs: string[] = [];
   const withBody = spec.operations.find((op) => op.body);
   if (withBody?.body) inputs.push(dt(withBody.body.defaultProperty, typeOf('array'), spec.selectable, need(words, `${spec.type}.payload`, ns)));

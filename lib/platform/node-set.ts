@@ -8,6 +8,7 @@ export const platformNodeSet: NodeSet = {
   category: 'Q2_Platform',
   color: '#3FADB5',
   connectionType: 'q2-config',
+  acceptsAccessToken: true,
   operations: platformOperations,
   executors: { token: getToken },
 };

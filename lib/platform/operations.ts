@@ -36,7 +36,7 @@ export function normaliseExternalAccounts(value: unknown): unknown {
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(value) && Array.isArray(value.AddExternalAccountRequest)) return value.AddExternalAccountRequest;
   if (Array.isArray(value)) return value;
-  if (isObject(value)) return 'Account' in value ? [value] : [{ Account: value }];
+  if (isObject(value)) return isObject(value.Account) ? [value] : [{ Account: value }];
   return value;
 }
 
@@ -92,7 +92,7 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-add-external-account',
     method: 'POST',
     path: '/{apiVersion}/AddExternalAccount',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'q2-bank.svg',
     params: versioned,
     body: {
@@ -105,7 +105,7 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-delete-customer',
     method: 'DELETE',
     path: '/{apiVersion}/DeleteCustomer/{customerID}',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'font-awesome/fa-building-o',
     params: [...versioned, { key: 'customerID', in: 'path', type: 'id', required: true }],
   },
@@ -113,7 +113,7 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-delete-user',
     method: 'DELETE',
     path: '/{apiVersion}/DeleteUser/{userID}',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'font-awesome/fa-user-times',
     params: [...versioned, { key: 'userID', in: 'path', type: 'id', required: true }],
   },
@@ -121,7 +121,7 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-enrollment',
     method: 'POST',
     path: '/{apiVersion}/Enrollment',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'font-awesome/fa-user-plus',
     params: versioned,
     body: { defaultProperty: 'payload', schema: enrollment },
@@ -130,9 +130,9 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-get-account-list',
     method: 'GET',
     path: '/{apiVersion}/GetAccountList',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'font-awesome/fa-list',
-    atLeastOne: ['username', 'customerID', 'userID'],
+    exactlyOne: ['username', 'customerID', 'userID'],
     params: [
       ...versioned,
       { key: 'username', in: 'query', type: 'string' },
@@ -146,7 +146,7 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-lookup-customer',
     method: 'POST',
     path: '/{apiVersion}/LookupCustomer',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'font-awesome/fa-search',
     params: [
       ...versioned,
@@ -160,7 +160,7 @@ export const platformOperations: readonly OperationSpec[] = [
     type: 'q2-lookup-user',
     method: 'POST',
     path: '/{apiVersion}/LookupUser',
-    auth: 'bearer',
+    auth: 'connection',
     icon: 'font-awesome/fa-user',
     params: [
       ...versioned,

@@ -4,6 +4,7 @@
  */
 import { startSimulator } from './index';
 import { DEMO_CLIENT } from './platform';
+import { HELIX_DEMO_CREDENTIALS } from './helix';
 
 async function main(): Promise<void> {
   const rawPort = process.env.Q2_SIM_PORT || '8870';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   }
   const sim = await startSimulator({ port, host: '127.0.0.1' });
   console.log(`Q2 simulator listening on ${sim.url} (client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret})`);
+  console.log(`CorePro/Helix external accounts on ${sim.url}/externalAccount/ (HTTP Basic apiKey=${HELIX_DEMO_CREDENTIALS.apiKey} apiSecret=${HELIX_DEMO_CREDENTIALS.apiSecret})`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;

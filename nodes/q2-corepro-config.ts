@@ -1,0 +1,25 @@
+/** `q2-corepro-config`: the CorePro/Helix connection — base URL (with presets) and the API key and secret (HTTP Basic). */
+import type { NodeAPI } from 'node-red';
+import { ConnectionNodeDef, listOf, registerConnection } from '../lib/config-node';
+import { HELIX_HOSTS, HelixConnection } from '../lib/helix/connection';
+
+interface CoreProConfigDef extends ConnectionNodeDef {
+  baseUrl?: string;
+  allowedOrigins?: string;
+}
+
+export = function (RED: NodeAPI): void {
+  registerConnection<CoreProConfigDef>(
+    RED,
+    'q2-corepro-config',
+    { apiKey: { type: 'password' }, apiSecret: { type: 'password' } },
+    (def, creds, http) =>
+      new HelixConnection({
+        baseUrl: def.baseUrl || HELIX_HOSTS['helix-sandbox'],
+        apiKey: creds.apiKey,
+        apiSecret: creds.apiSecret,
+        allowedOrigins: listOf(def.allowedOrigins),
+        http,
+      }),
+  );
+};
