@@ -55,7 +55,7 @@ export function registerConnection<D extends ConnectionNodeDef>(
     const creds = (this.credentials ?? {}) as Record<string, string | undefined>;
     const connection = create(def, creds, httpOptions(RED, def));
     this.q2 = connection;
-    if (!connection.validBaseUrl) this.q2Problem = t('errors.badBaseUrl');
+    this.q2Problem = connection.problem;
     if (connection.badOrigins.length) this.warn(t('errors.badOrigins', { count: connection.badOrigins.length }));
     this.on('close', (done: () => void) => {
       connection.close();

@@ -4,6 +4,7 @@
  * how to read the family's responses.
  */
 import { HttpClient, HttpClientOptions, HttpResponse } from './http';
+import { t } from './i18n';
 import type { ConnectionDefault } from './operation';
 
 /** A family's reading of one HTTP response. */
@@ -21,8 +22,15 @@ export interface Interpreted {
   extra?: Record<string, unknown>;
 }
 
+/** What authorise() is asked to sign (Biller Direct signs method, path and query). */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+}
+
 export interface Authorization {
-  header: string;
+  /** headers to add: Authorization, and for signed requests Signature and Date */
+  headers: Record<string, string>;
   /** drops the managed credential so the next authorise() renews it; undefined when it cannot be renewed */
   renew?: () => void;
 }
@@ -78,6 +86,11 @@ export abstract class Connection {
     return originOf(this.baseUrl) !== undefined;
   }
 
+  /** Why the connection cannot be used (reported on every message), or undefined. */
+  get problem(): string | undefined {
+    return this.validBaseUrl ? undefined : t('errors.badBaseUrl');
+  }
+
   /** The connection's setting for a blank parameter. */
   defaultFor(key: ConnectionDefault): string | undefined {
     const value = this.defaultValues[key];
@@ -91,7 +104,7 @@ export abstract class Connection {
   }
 
   /** How to authorise a request with the connection's own credentials. */
-  abstract authorize(): Promise<Authorization>;
+  abstract authorize(request: OutgoingRequest): Promise<Authorization>;
 
   close(): void {
     this.http.close();

@@ -211,15 +211,15 @@ async function sendAuthorised(ctx: OperationContext, request: HttpRequest): Prom
 }
 
 async function sendRenewing(ctx: OperationContext, request: HttpRequest): Promise<HttpResponse> {
-  const send = (authorization: string) => ctx.connection.http.send({ ...request, headers: { ...request.headers, Authorization: authorization } });
+  const send = (headers: Record<string, string>) => ctx.connection.http.send({ ...request, headers: { ...request.headers, ...headers } });
   try {
-    if (ctx.userToken) return await send(`Bearer ${ctx.userToken}`);
-    const auth = await ctx.connection.authorize();
-    const first = await send(auth.header);
+    if (ctx.userToken) return await send({ Authorization: `Bearer ${ctx.userToken}` });
+    const auth = await ctx.connection.authorize(request);
+    const first = await send(auth.headers);
     if (first.status !== 401 || !auth.renew) return first;
     auth.renew();
-    const again = await ctx.connection.authorize();
-    return await send(again.header);
+    const again = await ctx.connection.authorize(request);
+    return await send(again.headers);
   } catch (err) {
     throw err instanceof TransportError ? transportError(err) : err;
   }
@@ -265,6 +265,16 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
     });
   }
   return { payload: read.body, statusCode: res.status, q2 };
+}
+
+/** Token fields a payload may carry (Get Token's output): never passed to Catch. */
+const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+
+export function withoutTokens(payload: unknown): unknown {
+  if (!isPlainObject(payload) || !TOKEN_FIELDS.some((k) => k in payload)) return payload;
+  const copy: Record<string, unknown> = { ...payload };
+  for (const k of TOKEN_FIELDS) delete copy[k];
+  return copy;
 }
 
 function scrubbedConfig(config: unknown): unknown {
@@ -375,7 +385,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
         })
         .catch((err: unknown) => {
           const q2err = err instanceof Q2Error ? err : new Q2Error(t('errors.unexpected'), { kind: 'network', status: t('status.failed') });
-          if (q2err.body !== undefined) message.payload = q2err.body;
+          message.payload = q2err.body !== undefined ? q2err.body : withoutTokens(message.payload);
           if (q2err.statusCode !== undefined) message.statusCode = q2err.statusCode;
           if (q2err.q2) message.q2 = q2err.q2;
           if (message.config !== undefined) message.config = scrubbedConfig(message.config);

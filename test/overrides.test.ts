@@ -13,9 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import { DEMO_CLIENT, SimServer, startSimulator, type PlatformClient, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
-import { collect, flowWith, helper, load, send, useSimulator, type Msg, type Outcome } from './harness';
+import { collect, flowWith, helper, load, send, simulatorContext, useSimulator, type Msg, type Outcome } from './harness';
 
-const ctx = useSimulator();
+const ctx = simulatorContext();
 
 const PARTNER: PlatformClient = { clientId: 'partner-client', clientSecret: 'partner-secret' };
 /** a second client with the demo client's secret, so that overriding only client_id can succeed */
@@ -170,6 +170,7 @@ function localhostForm(url: string): string {
 }
 
 describe('msg.config overrides', () => {
+  useSimulator(ctx);
   before(async () => {
     const second = new SimServer();
     second.use(ctx.sim.platform);

@@ -3,9 +3,9 @@
  * and the output of a success (msg.payload = envelope, msg.statusCode, msg.q2).
  */
 import assert from 'node:assert/strict';
-import { flowWith, load, send, useSimulator, type FlowNode } from './harness';
+import { flowWith, load, send, simulatorContext, useSimulator, type FlowNode } from './harness';
 
-const ctx = useSimulator();
+const ctx = simulatorContext();
 
 interface Case {
   node: FlowNode;
@@ -91,6 +91,7 @@ const cases: Case[] = [
 ];
 
 describe('Q2 Platform action nodes', () => {
+  useSimulator(ctx);
   for (const c of cases) {
     it(`${c.node.type}: ${c.method} ${c.path} with the connection's bearer token`, async () => {
       const { sim } = ctx;

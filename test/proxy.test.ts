@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import helper from 'node-red-node-test-helper';
-import { CONNECTION_CREDENTIALS, flowWith, NODES, send, useSimulator } from './harness';
+import { CONNECTION_CREDENTIALS, flowWith, NODES, send, simulatorContext, useSimulator } from './harness';
 import httpProxyNode = require('@node-red/nodes/core/network/06-httpproxy.js');
 
-const ctx = useSimulator();
+const ctx = simulatorContext();
 
 /** A minimal CONNECT proxy on loopback that counts the tunnels it opened. */
 function startProxy(): Promise<{ url: string; tunnels: string[]; close(): Promise<void> }> {
@@ -48,6 +48,7 @@ function startProxy(): Promise<{ url: string; tunnels: string[]; close(): Promis
 }
 
 describe('connection through a core http proxy node', () => {
+  useSimulator(ctx);
   it('tunnels the token and action requests through the proxy', async () => {
     const { sim } = ctx;
     const proxy = await startProxy();

@@ -17,9 +17,9 @@ import { HttpClient } from '../lib/http';
 import type { Effective, OperationSpec } from '../lib/operation';
 import { platformOperations } from '../lib/platform/operations';
 import { buildUrl, encodeSegment } from '../lib/q2-request';
-import { flowWith, helper, load, send, useSimulator, type Msg } from './harness';
+import { flowWith, helper, load, send, simulatorContext, useSimulator, type Msg } from './harness';
 
-const ctx = useSimulator();
+const ctx = simulatorContext();
 
 const ACCOUNT = { ABA: '022222222', Account: '99887766', AccountType: 'Checking', LogonName: 'retail0', AllowDeposit: true, AllowWithdrawal: false };
 const ENROLLMENT = {
@@ -362,6 +362,7 @@ function lastStatusOf(id: string): NodeStatus | undefined {
 const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('invalid input reaches Catch, naming the field, and nothing is sent', () => {
+  useSimulator(ctx);
   for (const c of cases) {
     it(`${LABELS[c.type]}: ${c.title}`, async () => {
       const { sim } = ctx;
@@ -428,6 +429,7 @@ describe('invalid input reaches Catch, naming the field, and nothing is sent', (
 // ---- unit level: a path value stays inside its segment --------------------------------------------------------
 
 describe('lib/q2-request: a path value cannot change the route', () => {
+  useSimulator(ctx);
   const deleteUser = platformOperations.find((op) => op.type === 'q2-delete-user') as OperationSpec;
   const effective = (baseUrl: string, userID: string): Effective => ({ baseUrl, apiVersion: 'v2', userID });
 

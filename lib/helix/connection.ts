@@ -32,6 +32,6 @@ export class HelixConnection extends Connection {
 
   async authorize(): Promise<Authorization> {
     if (!this.header) throw new Q2Error(t('errors.noApiKey'), { kind: 'config', status: t('status.noCredentials') });
-    return { header: this.header };
+    return { headers: { Authorization: this.header } };
   }
 }

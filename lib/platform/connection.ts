@@ -114,10 +114,14 @@ export class PlatformConnection extends Connection {
     if (res.status >= 400 || typeof token !== 'string' || !token) {
       const reasons = body ? reasonsFrom(body.errors ?? [body]) : [];
       const reason = reasons.length ? reasons.join('; ') : body ? '' : t('errors.notJson');
-      const message = t('errors.token', { status: res.status }) + (reason ? `: ${clip(redact(reason))}` : '');
+      const requestId = typeof body?.requestid === 'string' ? body.requestid : (res.headers['x-request-id'] ?? res.headers['request-id']);
+      const message = `${t('errors.token', { status: res.status })}${reason ? `: ${clip(redact(reason))}` : ''} (${t('errors.requestId', { id: requestId ?? t('errors.none') })})`;
+      const { access_token: _dropped, ...safeBody } = body ?? {};
       throw new Q2Error(message, {
         kind: res.status >= 400 ? 'http' : 'parse',
         statusCode: res.status,
+        requestId,
+        body: body ? safeBody : res.text || undefined,
         status: t('status.tokenFailed'),
       });
     }
@@ -128,7 +132,7 @@ export class PlatformConnection extends Connection {
 
   async authorize(): Promise<Authorization> {
     const token = await this.tokens.get();
-    return { header: `Bearer ${token.access_token}`, renew: () => this.tokens.invalidate(token.access_token) };
+    return { headers: { Authorization: `Bearer ${token.access_token}` }, renew: () => this.tokens.invalidate(token.access_token) };
   }
 
   override close(): void {

@@ -1,0 +1,71 @@
+/**
+ * The Biller Direct connection: the API key as bearer, and optional RSA request signing (REFERENCE §2.10):
+ * `Signature` = base64(RSA-SHA256 PKCS#1 v1.5 of `METHOD:path-and-query:apiKey:ISO-date`) and `Date` = that
+ * ISO date, on every request. Signing uses Node's crypto; the key is parsed once, when the node starts.
+ */
+import crypto from 'node:crypto';
+import { Authorization, Connection, OutgoingRequest } from '../connection';
+import { Q2Error } from '../errors';
+import type { HttpClientOptions } from '../http';
+import { t } from '../i18n';
+import { billerDirectFamily } from './envelope';
+
+export const BILLER_DIRECT_HOSTS = {
+  sandbox: 'https://sb-api.q2open.io/v1',
+  production: 'https://api.q2open.io/v1',
+} as const;
+
+export interface BillerDirectConnectionOptions {
+  baseUrl: string;
+  apiKey?: string;
+  signingKey?: string;
+  allowedOrigins: string[];
+  http: HttpClientOptions;
+}
+
+/** The string Biller Direct signs (REFERENCE §2.10 step 2). */
+export function stringToSign(method: string, url: string, apiKey: string, isoDate: string): string {
+  const u = new URL(url);
+  return `${method.toUpperCase()}:${u.pathname}${u.search}:${apiKey}:${isoDate}`;
+}
+
+export class BillerDirectConnection extends Connection {
+  private readonly apiKey?: string;
+  private readonly signingKey?: crypto.KeyObject;
+  /** set when a signing key was given but could not be read */
+  readonly signingKeyProblem?: string;
+
+  constructor(options: BillerDirectConnectionOptions, private readonly now: () => Date = () => new Date()) {
+    super({ family: billerDirectFamily, baseUrl: options.baseUrl, extraOrigins: options.allowedOrigins, defaults: {}, http: options.http });
+    this.apiKey = options.apiKey || undefined;
+    if (options.signingKey?.trim()) {
+      try {
+        const key = crypto.createPrivateKey(options.signingKey);
+        if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
+        this.signingKey = key;
+      } catch {
+        this.signingKeyProblem = t('errors.badSigningKey');
+      }
+    }
+  }
+
+  override get problem(): string | undefined {
+    return super.problem ?? this.signingKeyProblem;
+  }
+
+  get signing(): boolean {
+    return this.signingKey !== undefined;
+  }
+
+  async authorize(request: OutgoingRequest): Promise<Authorization> {
+    if (!this.apiKey) throw new Q2Error(t('errors.noApiKey'), { kind: 'config', status: t('status.noCredentials') });
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.apiKey}` };
+    if (this.signingKey) {
+      const date = this.now().toISOString();
+      const data = Buffer.from(stringToSign(request.method, request.url, this.apiKey, date), 'utf8');
+      headers.Signature = crypto.sign('sha256', data, { key: this.signingKey, padding: crypto.constants.RSA_PKCS1_PADDING }).toString('base64');
+      headers.Date = date;
+    }
+    return { headers };
+  }
+}
