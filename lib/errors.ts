@@ -43,17 +43,14 @@ export class Q2Error extends Error {
 
 /**
  * Masks what could be personal data in server-supplied text: any run of 6+ digits (SSN, TaxID, account and
- * card numbers) keeps only its last four digits, as the APIs themselves do (`******1234`), and bearer tokens
+ * card numbers) becomes six stars and its last four digits, as the APIs themselves mask (`******1234`), and bearer tokens
  * or JWT-looking strings are removed.
  */
 export function redact(text: string): string {
   return text
     .replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer ***')
     .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***')
-    .replace(/\d(?:[ -]?\d){5,}/g, (digits) => {
-      const plain = digits.replace(/[ -]/g, '');
-      return '*'.repeat(Math.max(plain.length - 4, 2)) + plain.slice(-4);
-    });
+    .replace(/\d(?:[ -]?\d){5,}/g, (digits) => `******${digits.replace(/[ -]/g, '').slice(-4)}`);
 }
 
 /** Shortens a server message so that error texts stay readable. */

@@ -103,7 +103,8 @@ export class HttpClient {
       const res = await this.axios.request<string>({
         method: request.method,
         url: request.url,
-        headers: request.headers,
+        // no body, no Content-Type (axios would otherwise default to form-encoded)
+        headers: request.body === undefined ? { 'Content-Type': false, ...request.headers } : request.headers,
         data: request.body,
         timeout: this.options.timeoutMs,
         signal: AbortSignal.timeout(this.options.timeoutMs),

@@ -44,7 +44,7 @@ function hint(p: ParamSpec): string {
     case 'list':
       return t('validation.list');
     case 'string':
-      return p.patternHint ?? t('validation.string');
+      return p.patternHint ? t(p.patternHint) : t('validation.string');
   }
 }
 

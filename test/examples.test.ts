@@ -1,29 +1,80 @@
 /**
- * The flows in examples/ (Import ▸ Examples) and what `npm start` deploys from them.
- *  - Each file is an importable export: a JSON array of positioned nodes, the shared connection
- *    `q2-simulator-connection` pointed at the simulator's default address, and no credentials.
+ * The flows in examples/ (Import ▸ Examples) and what `npm start` deploys from them, for every node set the pack
+ * describes (NODE_SETS: Q2 Platform, CorePro/Helix, …).
+ *  - Each file is an importable export: a JSON array of positioned nodes, for each node set it uses the set's
+ *    shared connection (EXAMPLE_CONNECTIONS: `q2-simulator-connection`, `corepro-simulator-connection`) pointed at
+ *    the simulator's default address, and no credentials.
  *  - Each runs unchanged in the real Node-RED runtime against the simulator on its default port 8870: the only
- *    additions are a `tab` node (for the files' common `z`) and the connection's credentials. Every inject node is
- *    triggered; every Q2 node's output must reach the debug nodes wired to it, with a successful response, the
- *    simulator must have answered each Q2 node, and no Catch node may fire. No example demonstrates a failure on
- *    purpose (several fail when triggered a second time, as their comments say; here each runs once on fresh data).
+ *    additions are a `tab` node (for the files' common `z`) and the connections' demo credentials. Every inject node
+ *    is triggered; every Q2 node's output must reach the debug nodes wired to it, with a successful response, the
+ *    simulator must have answered each Q2 node's request, and no Catch node may fire. No example demonstrates a
+ *    failure on purpose (several fail when triggered a second time, as their comments say; here each runs once on
+ *    fresh data).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { NodeInitializer } from 'node-red';
-import { DEMO_CLIENT, startSimulator, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
-import { platformOperations } from '../lib/platform/operations';
+import { NODE_SETS } from '../lib/build/editor';
+import type { NamedRequest } from '../lib/operation';
+import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/q2-request';
+import { startSimulator, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
 import {
-  buildDevFlows, EXAMPLE_CONNECTION_ID, exampleFiles, isConfigNode, readExample, readExamples, tabLabel,
-  type Credentials, type Example, type FlowNode,
+  buildDevFlows, CONNECTION_TYPES, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleConnection, exampleFiles, isConfigNode, nodeSetOf,
+  readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode,
 } from '../lib/dev/examples';
-import { CONNECTION_CREDENTIALS, helper, NODES, type Msg } from './harness';
+import { helper, NODES, type Msg } from './harness';
 
 const SIM_PORT = 8870;
 const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
-const ACTION_TYPES = platformOperations.map((op) => op.type);
-const PACK_TYPES = new Set(['q2-config', ...ACTION_TYPES]);
-const SENSITIVE_KEYS = platformOperations.flatMap((op) => op.params.filter((p) => p.sensitive).map((p) => p.key));
+/** Every operation and resource node of every node set. */
+const SPECS = new Map<string, NodeSpec>(NODE_SETS.flatMap((set) => nodeSpecs(set).map((spec): [string, NodeSpec] => [spec.type, spec])));
+const Q2_TYPES = [...SPECS.keys()];
+const PACK_TYPES = new Set([...CONNECTION_TYPES, ...Q2_TYPES]);
+const SENSITIVE_KEYS = [...new Set([...SPECS.values()].flatMap((spec) => nodeParams(spec).filter((p) => p.sensitive).map((p) => p.key)))];
+
+/** What a successful response of each node set looks like at a debug node (msg.statusCode is 200 for all). */
+const SUCCESS: Record<string, (payload: Record<string, unknown>, node: FlowNode, where: string) => void> = {
+  'q2-platform': (payload, node, where) => {
+    if (node.type === 'q2-get-token') assert.equal(typeof payload.access_token, 'string', `${where}: a token`);
+    else assert.equal(payload.success, true, `${where}: success`);
+  },
+  'q2-corepro': (payload, _node, where) => {
+    assert.deepEqual(payload.errors, [], `${where}: no Helix errors`);
+    assert.equal(payload.status, 200, `${where}: envelope status`);
+    assert.equal(typeof payload.requestId, 'string', `${where}: requestId`);
+  },
+};
+
+function setOf(node: FlowNode): NodeSet {
+  const set = nodeSetOf(node.type);
+  assert.ok(set, `${node.type} belongs to a node set`);
+  return set;
+}
+
+function connectionFor(set: NodeSet): ExampleConnection {
+  const conn = exampleConnection(set.connectionType);
+  assert.ok(conn, `an example connection for ${set.connectionType}`);
+  return conn;
+}
+
+/** The request a Q2 node makes: its only one, or (a resource node) the one its `operation` property names. */
+function requestOf(node: FlowNode): NamedRequest {
+  const spec = SPECS.get(node.type);
+  assert.ok(spec, `${node.type} is a Q2 node`);
+  const op = spec.selectable ? spec.operations.find((o) => o.name === node.operation) : spec.operations[0];
+  assert.ok(op, `${label(node)}: the operation ${JSON.stringify(node.operation)} is one of ${spec.operations.map((o) => o.name).join(', ')}`);
+  return op;
+}
+
+/** The demo credentials for every pack connection in `nodes`, by config node id. */
+function demoCredentials(nodes: readonly FlowNode[]): Credentials {
+  const credentials: Credentials = {};
+  for (const n of nodes) {
+    const conn = isConfigNode(n) ? exampleConnection(n.type) : undefined;
+    if (conn) credentials[n.id] = { ...conn.credentials };
+  }
+  return credentials;
+}
 
 /** The core node types the examples may use, from the Node-RED the tests run. */
 const nodesDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve('node-red/package.json'))] }));
@@ -81,7 +132,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
   return condition();
 }
 
-/** `/{apiVersion}/DeleteCustomer/{customerID}` → a pattern for the recorded path. */
+/** `/{apiVersion}/DeleteCustomer/{customerID}` → a pattern for the recorded path (a placeholder is one segment). */
 function pathPattern(template: string): RegExp {
   const source = template.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? (part === 'apiVersion' ? 'v[12]' : '[^/]+') : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${source.join('')}$`);
@@ -123,7 +174,7 @@ async function runFlow(sim: RunningSimulator, flow: FlowNode[], credentials: Cre
   const caught: Msg[] = [];
   for (const c of byType(flow, 'catch')) helper.getNode(c.id).on('input', (msg: Msg) => caught.push(msg));
 
-  const expected = flow.filter((n) => ACTION_TYPES.includes(n.type)).flatMap((n) => debugsWiredFrom(flow, n));
+  const expected = flow.filter((n) => SPECS.has(n.type)).flatMap((n) => debugsWiredFrom(flow, n));
   const injects = byType(flow, 'inject');
   assert.ok(injects.length > 0, 'the flow has an inject node');
   for (const inject of injects) helper.getNode(inject.id).receive({});
@@ -144,7 +195,9 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
     [],
     'no Catch node may fire',
   );
-  for (const node of flow.filter((n) => ACTION_TYPES.includes(n.type))) {
+  for (const node of flow.filter((n) => SPECS.has(n.type))) {
+    const success = SUCCESS[setOf(node).namespace];
+    assert.ok(success, `a success check for the node set ${setOf(node).namespace}`);
     const debugs = debugsWiredFrom(flow, node);
     assert.ok(debugs.length > 0, `${label(node)} is wired to a debug node`);
     for (const debug of debugs) {
@@ -152,13 +205,10 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
       assert.ok(msgs.length > 0, `the output of ${label(node)} reached ${label(debug)}`);
       for (const msg of msgs) {
         assert.equal(msg.statusCode, 200, `${label(debug)}: msg.statusCode`);
-        const payload = msg.payload as Record<string, unknown>;
-        if (node.type === 'q2-get-token') assert.equal(typeof payload.access_token, 'string', `${label(debug)}: a token`);
-        else assert.equal(payload.success, true, `${label(debug)}: success`);
+        success(msg.payload as Record<string, unknown>, node, label(debug));
       }
     }
-    const op = platformOperations.find((o) => o.type === node.type);
-    assert.ok(op);
+    const op = requestOf(node);
     const pattern = pathPattern(op.path);
     assert.ok(
       run.requests.some((r) => r.method === op.method && pattern.test(r.path)),
@@ -170,11 +220,46 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
 describe('examples', () => {
   const files = exampleFiles();
 
-  it('there is one example per action node and the onboarding journey', () => {
-    assert.ok(files.length >= ACTION_TYPES.length + 1, `found ${files.length} example files`);
+  it('every node set has an example connection (fixed id, name, demo credentials) and a success check here', () => {
+    for (const set of NODE_SETS) {
+      const conn = exampleConnection(set.connectionType);
+      assert.ok(conn, `EXAMPLE_CONNECTIONS has ${set.connectionType}`);
+      assert.ok(conn.id && conn.name && Object.keys(conn.credentials).length > 0, set.connectionType);
+      assert.ok(SUCCESS[set.namespace], `SUCCESS has ${set.namespace}`);
+    }
+    const ids = EXAMPLE_CONNECTIONS.map((c) => c.id);
+    assert.equal(new Set(ids).size, ids.length, 'the connection ids differ');
+    assert.equal(exampleConnection('q2-config')?.id, EXAMPLE_CONNECTION_ID);
+    assert.deepEqual(exampleConnection('q2-corepro-config'), {
+      type: 'q2-corepro-config',
+      id: 'corepro-simulator-connection',
+      name: 'CorePro simulator',
+      credentials: { apiKey: 'example1', apiSecret: 'example1' },
+    });
+  });
+
+  it('there is one example per action node, one folder per node set with examples, and the onboarding journey', () => {
     assert.ok(files.includes('onboarding-journey.json'), 'examples/onboarding-journey.json');
     const names = files.map((f) => path.posix.basename(f, '.json').replace(/^\d+-/, ''));
-    for (const type of ACTION_TYPES) assert.ok(names.includes(type.replace(/^q2-/, '')), `an example named after ${type}`);
+    for (const spec of SPECS.values()) {
+      if (!spec.selectable) assert.ok(names.includes(spec.type.replace(/^q2-/, '')), `an example named after ${spec.type}`);
+    }
+    for (const file of files.filter((f) => f.includes('/'))) {
+      const folder = file.split('/')[0];
+      const sets = new Set(readExample(file).nodes.filter((n) => SPECS.has(n.type)).map((n) => setOf(n).namespace));
+      assert.deepEqual([...sets], [`q2-${folder}`], `${file}: the nodes of the folder's node set only`);
+    }
+  });
+
+  it('the CorePro examples: the micro-deposit journey, list and archive, create with a tag then get by tag', () => {
+    const ops = (file: string): string[] => readExample(file).nodes.filter((n) => n.type === 'q2-corepro-external-account').map((n) => String(n.operation));
+    assert.deepEqual(ops('corepro/01-micro-deposit-journey.json'), ['initiate', 'verify', 'get']);
+    assert.deepEqual(ops('corepro/02-list-and-archive.json'), ['list', 'archive', 'list']);
+    assert.deepEqual(ops('corepro/03-create-with-tag.json'), ['create', 'getByTag']);
+    const journey = JSON.stringify(readExample('corepro/01-micro-deposit-journey.json').nodes);
+    assert.ok(journey.includes('0.18') && journey.includes('0.28'), 'the journey verifies with the sandbox amounts 0.18 and 0.28');
+    const tagged = readExample('corepro/03-create-with-tag.json').nodes;
+    assert.ok(tagged.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')), 'a fresh tag on every run');
   });
 
   it('every node type of the pack appears in at least one example', () => {
@@ -192,7 +277,7 @@ describe('examples', () => {
         const next = byId.get(id);
         if (!next || seen.has(id)) return false;
         seen.add(id);
-        return next.type === type || (!ACTION_TYPES.includes(next.type) && reaches(next, type, seen));
+        return next.type === type || (!SPECS.has(next.type) && reaches(next, type, seen));
       });
     for (let i = 0; i + 1 < chain.length; i++) {
       const [from] = byType(nodes, chain[i]);
@@ -208,16 +293,23 @@ describe('examples', () => {
         const ids = nodes.map((n) => n.id);
         assert.equal(new Set(ids).size, ids.length, 'node ids are unique');
 
-        const configs = byType(nodes, 'q2-config');
-        assert.equal(configs.length, 1, 'one q2-config');
-        const [conn] = configs;
-        assert.equal(conn.id, EXAMPLE_CONNECTION_ID);
-        assert.equal(conn.name, 'Q2 simulator');
-        assert.equal(conn.baseUrl, SIM_URL);
-        assert.equal(conn.apiVersion, 'v2');
-        assert.equal(conn.timeout, 30);
-        assert.equal(typeof conn.scope, 'string');
-        assert.equal(conn.z, undefined, 'the connection is a global config node');
+        const q2Nodes = nodes.filter((n) => SPECS.has(n.type));
+        assert.ok(q2Nodes.length > 0, 'the example has a Q2 node');
+        const used = [...new Set(q2Nodes.map((n) => setOf(n)))].map(connectionFor);
+        const connections = nodes.filter((n) => CONNECTION_TYPES.includes(n.type));
+        assert.deepEqual(connections.map((n) => n.type).sort(), used.map((c) => c.type).sort(), 'one connection per node set used, and no other');
+        for (const expected of used) {
+          const [conn] = byType(nodes, expected.type);
+          assert.equal(conn.id, expected.id, `${expected.type}: the shared id`);
+          assert.equal(conn.name, expected.name);
+          assert.equal(conn.baseUrl, SIM_URL);
+          assert.equal(conn.timeout, 30);
+          assert.equal(conn.z, undefined, 'the connection is a global config node');
+          if (conn.type === 'q2-config') {
+            assert.equal(conn.apiVersion, 'v2');
+            assert.equal(typeof conn.scope, 'string');
+          }
+        }
         for (const n of nodes) assert.equal(n.credentials, undefined, `${label(n)} carries no credentials`);
 
         const flowNodes = nodes.filter((n) => !isConfigNode(n) && n.type !== 'tab');
@@ -227,16 +319,19 @@ describe('examples', () => {
           for (const target of wiresOf(n).flat()) assert.ok(ids.includes(target), `${label(n)} is wired to an existing node`);
         }
 
-        const actions = nodes.filter((n) => ACTION_TYPES.includes(n.type));
-        assert.ok(actions.length > 0, 'the example has a Q2 action node');
-        for (const n of actions) {
-          assert.equal(n.connection, EXAMPLE_CONNECTION_ID, `${label(n)} uses the shared connection`);
+        for (const n of q2Nodes) {
+          assert.equal(n.connection, connectionFor(setOf(n)).id, `${label(n)} uses the shared connection`);
           assert.ok(typeof n.name === 'string' && n.name !== '', `${label(n)} has a name`);
           for (const key of SENSITIVE_KEYS) assert.equal(n[key], undefined, `${label(n)}: ${key} is a credential, not a property`);
           assert.ok(debugsWiredFrom(nodes, n).length > 0, `${label(n)} is wired to a debug node`);
+          requestOf(n);
         }
         assert.ok(byType(nodes, 'inject').length > 0, 'an inject node');
-        assert.ok(byType(nodes, 'comment').some((c) => typeof c.info === 'string' && c.info.includes('demo-secret')), 'a comment that explains it, with the demo credentials');
+        const secrets = used.flatMap((c) => Object.values(c.credentials));
+        assert.ok(
+          byType(nodes, 'comment').some((c) => typeof c.info === 'string' && secrets.every((secret) => (c.info as string).includes(secret))),
+          `a comment that explains it, with the demo credentials (${secrets.join(', ')})`,
+        );
         const catches = byType(nodes, 'catch');
         assert.ok(catches.length > 0, 'a Catch node');
         for (const c of catches) assert.ok(debugsWiredFrom(nodes, c).length > 0, `${label(c)} is wired to a debug node`);
@@ -275,13 +370,56 @@ describe('examples', () => {
     for (const file of files) {
       it(file, async () => {
         const flow = runnable(readExample(file).nodes);
-        const run = await runFlow(running(), flow, { [EXAMPLE_CONNECTION_ID]: CONNECTION_CREDENTIALS });
+        const run = await runFlow(running(), flow, demoCredentials(flow));
         checkRun(flow, run);
       });
     }
 
+    // what the CorePro examples leave behind in the simulator, beyond successful responses
+    const effects: Record<string, (sim: RunningSimulator, run: Run) => void> = {
+      'corepro/01-micro-deposit-journey.json': (sim, run) => {
+        const initiated = sim.helix.state.accounts.filter((r) => r.account.customerId === 1002);
+        assert.equal(initiated.length, 1);
+        assert.equal(initiated[0].account.status, 'Verified', 'verified with 0.18 and 0.28');
+        const verify = run.requests.find((r) => r.path === '/externalAccount/verify');
+        assert.deepEqual(verify?.body, { amount1: 0.18, amount2: 0.28, customerId: 1002, externalAccountId: initiated[0].account.externalAccountId });
+      },
+      'corepro/02-list-and-archive.json': (sim, run) => {
+        assert.equal(sim.helix.account(3001)?.status, 'Archived');
+        assert.deepEqual(run.requests.map((r) => `${r.method} ${r.path}`), ['GET /externalAccount/list/1001', 'POST /externalAccount/archive', 'GET /externalAccount/list/1001']);
+      },
+      'corepro/03-create-with-tag.json': (sim, run) => {
+        const create = run.requests.find((r) => r.path === '/externalAccount/create');
+        const tag = (create?.body as { tag?: unknown } | undefined)?.tag;
+        assert.ok(typeof tag === 'string' && /^demo-\d+$/.test(tag), `a fresh tag: ${String(tag)}`);
+        assert.ok(run.requests.some((r) => r.method === 'GET' && r.path === `/externalAccount/getByTag/1002/${tag}`), 'get by that tag');
+        assert.equal(sim.helix.state.accounts.find((r) => r.account.tag === tag)?.account.status, 'Verified');
+      },
+    };
+
+    it('the CorePro examples change the simulator as their comments say; create-with-tag runs twice', async () => {
+      for (const [file, check] of Object.entries(effects)) {
+        running().server.reset();
+        const flow = runnable(readExample(file).nodes);
+        const run = await runFlow(running(), flow, demoCredentials(flow));
+        checkRun(flow, run);
+        check(running(), run);
+        await helper.unload();
+      }
+      running().server.reset();
+      const flow = runnable(readExample('corepro/03-create-with-tag.json').nodes);
+      const first = await runFlow(running(), flow, demoCredentials(flow));
+      checkRun(flow, first);
+      await helper.unload();
+      await delay(5);
+      running().server.clearRequests();
+      const second = await runFlow(running(), flow, demoCredentials(flow));
+      checkRun(flow, second);
+      assert.equal(running().helix.state.accounts.filter((r) => r.account.customerId === 1002).length, 2, 'a second account, with another tag');
+    });
+
     it('the flows `npm start` deploys run together, every tab at once', async () => {
-      const { flows, credentials } = buildDevFlows(readExamples(), { baseUrl: running().url, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret });
+      const { flows, credentials } = buildDevFlows(readExamples(), { baseUrl: running().url });
       const run = await runFlow(running(), flows, credentials);
       checkRun(flows, run);
     });
@@ -289,13 +427,17 @@ describe('examples', () => {
 
   describe('what `npm start` deploys', () => {
     const examples = readExamples();
-    const options = { baseUrl: 'http://127.0.0.1:9999', clientId: 'id', clientSecret: 'secret' };
+    const options = {
+      baseUrl: 'http://127.0.0.1:9999',
+      credentials: { 'q2-config': { clientId: 'id', clientSecret: 'secret' }, 'q2-corepro-config': { apiKey: 'key', apiSecret: 'key-secret' } },
+    };
 
     it('one tab per example, labelled from its file name, holding that example', () => {
       const { flows } = buildDevFlows(examples, options);
       const tabs = byType(flows, 'tab');
       assert.deepEqual(tabs.map((t) => t.label), examples.map((e) => tabLabel(e.name)));
       assert.ok(tabs.map((t) => t.label).includes('Get Token'));
+      assert.ok(tabs.map((t) => t.label).includes('Micro Deposit Journey'));
       examples.forEach((ex, i) => {
         const onTab = flows.filter((n) => n.z === tabs[i].id).map((n) => n.id).sort();
         const own = ex.nodes.filter((n) => !isConfigNode(n) && n.type !== 'tab').map((n) => n.id).sort();
@@ -303,13 +445,26 @@ describe('examples', () => {
       });
     });
 
-    it('the shared connection once, pointed at the simulator, with the demo credentials', () => {
+    it('each node set’s shared connection once, pointed at the simulator, with the given credentials', () => {
       const { flows, credentials } = buildDevFlows(examples, options);
-      const configs = byType(flows, 'q2-config');
-      assert.equal(configs.length, 1);
-      assert.equal(configs[0].id, EXAMPLE_CONNECTION_ID);
-      assert.equal(configs[0].baseUrl, options.baseUrl);
-      assert.deepEqual(credentials, { [EXAMPLE_CONNECTION_ID]: { clientId: 'id', clientSecret: 'secret' } });
+      for (const set of NODE_SETS) {
+        const configs = byType(flows, set.connectionType);
+        assert.equal(configs.length, 1, `one ${set.connectionType}`);
+        assert.equal(configs[0].id, connectionFor(set).id);
+        assert.equal(configs[0].baseUrl, options.baseUrl);
+      }
+      assert.deepEqual(credentials, {
+        'q2-simulator-connection': { clientId: 'id', clientSecret: 'secret' },
+        'corepro-simulator-connection': { apiKey: 'key', apiSecret: 'key-secret' },
+      });
+    });
+
+    it('by default, the simulator’s demo credentials (flows_cred.json of `npm start`)', () => {
+      const { credentials } = buildDevFlows(examples, { baseUrl: options.baseUrl });
+      assert.deepEqual(credentials, {
+        'q2-simulator-connection': { clientId: 'demo-client', clientSecret: 'demo-secret' },
+        'corepro-simulator-connection': { apiKey: 'example1', apiSecret: 'example1' },
+      });
     });
 
     it('node ids stay unique when two examples use the same ids, and the wires follow', () => {

@@ -40,7 +40,9 @@ export class BillerDirectConnection extends Connection {
     this.apiKey = options.apiKey || undefined;
     if (options.signingKey?.trim()) {
       try {
-        const key = crypto.createPrivateKey(options.signingKey);
+        // a PEM pasted into a single-line field (or an env var) may carry literal \n
+        const pem = options.signingKey.includes('\n') ? options.signingKey : options.signingKey.replace(/\\n/g, '\n');
+        const key = crypto.createPrivateKey(pem);
         if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
         this.signingKey = key;
       } catch {

@@ -1,18 +1,61 @@
 /**
  * The example flows in examples/ (what Node-RED lists under Import ▸ Examples), and the flows `npm start`
  * deploys from them: one tab per example file, node ids unique across tabs, each shared config node once,
- * every q2-config pointed at the simulator with the demo client's credentials.
+ * every connection of the pack's node sets (NODE_SETS) pointed at the simulator with its demo credentials.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { NODE_SETS } from '../build/editor';
+import { nodeSpecs, type NodeSet } from '../q2-request';
+import { DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../simulator';
 
 /** The project root (this file runs from dist/lib/dev). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const EXAMPLES_DIR = path.join(PROJECT_ROOT, 'examples');
 
-/** The id every example gives its Q2 Platform connection, so imports share one connection. */
+/**
+ * The connection the examples of one node set share: one config node with a fixed id (so that imported
+ * examples share it), its name, and the simulator's demo credentials, which `npm start` writes to flows_cred.json.
+ */
+export interface ExampleConnection {
+  /** the config node type: a node set's `connectionType` */
+  type: string;
+  id: string;
+  name: string;
+  credentials: Readonly<Record<string, string>>;
+}
+
+export const EXAMPLE_CONNECTIONS: readonly ExampleConnection[] = [
+  {
+    type: 'q2-config',
+    id: 'q2-simulator-connection',
+    name: 'Q2 simulator',
+    credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret },
+  },
+  {
+    type: 'q2-corepro-config',
+    id: 'corepro-simulator-connection',
+    name: 'CorePro simulator',
+    credentials: { apiKey: HELIX_DEMO_CREDENTIALS.apiKey, apiSecret: HELIX_DEMO_CREDENTIALS.apiSecret },
+  },
+];
+
+/** The id every example gives its Q2 Platform connection (kept for callers that know only the Platform). */
 export const EXAMPLE_CONNECTION_ID = 'q2-simulator-connection';
+
+/** The example connection of a config node type, if the pack has one. */
+export function exampleConnection(type: string): ExampleConnection | undefined {
+  return EXAMPLE_CONNECTIONS.find((c) => c.type === type);
+}
+
+/** The config node types of the pack's node sets (one per set, shared sets counted once). */
+export const CONNECTION_TYPES: readonly string[] = [...new Set(NODE_SETS.map((set) => set.connectionType))];
+
+/** The node set that describes a node type (an operation or resource node), if any. */
+export function nodeSetOf(type: string): NodeSet | undefined {
+  return NODE_SETS.find((set) => nodeSpecs(set).some((spec) => spec.type === type));
+}
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
@@ -95,11 +138,18 @@ function remapReferences(node: FlowNode, map: (id: string) => string): FlowNode 
 }
 
 export interface DevFlowOptions {
-  /** the simulator's base URL, set on every q2-config */
+  /** the simulator's base URL, set on every connection of a node set (q2-config, q2-corepro-config, …) */
   baseUrl: string;
-  /** credentials for every q2-config */
-  clientId: string;
-  clientSecret: string;
+  /**
+   * the credentials per connection type, e.g. `{'q2-corepro-config': {apiKey, apiSecret}}`; a type not given gets
+   * its EXAMPLE_CONNECTIONS demo credentials
+   */
+  credentials?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+function credentialsFor(type: string, opts: DevFlowOptions): Record<string, string> | undefined {
+  const given = opts.credentials?.[type] ?? exampleConnection(type)?.credentials;
+  return given ? { ...given } : undefined;
 }
 
 export interface DevFlows {
@@ -110,7 +160,8 @@ export interface DevFlows {
 /**
  * One tab per example, labelled from its file name (or the file's own tab). A node id already used by an
  * earlier example gets a new id derived from its file and old id, so the result is the same on every run.
- * A config node shared by several examples (same id) is kept once; copies that differ are an error.
+ * A config node shared by several examples (same id) is kept once; copies that differ are an error. Every
+ * connection of a node set points at `opts.baseUrl` and gets its credentials.
  */
 export function buildDevFlows(examples: readonly Example[], opts: DevFlowOptions): DevFlows {
   const flows: FlowNode[] = [];
@@ -144,14 +195,16 @@ export function buildDevFlows(examples: readonly Example[], opts: DevFlowOptions
     for (const n of ex.nodes) {
       if (n.type === 'tab') continue;
       if (isConfigNode(n)) {
-        const config: FlowNode = n.type === 'q2-config' ? { ...n, baseUrl: opts.baseUrl } : { ...n };
+        const isConnection = CONNECTION_TYPES.includes(n.type);
+        const config: FlowNode = isConnection ? { ...n, baseUrl: opts.baseUrl } : { ...n };
         const json = JSON.stringify(config);
         const seen = configs.get(n.id);
         if (seen && seen.json !== json) throw new Error(`examples/${ex.name} and examples/${seen.from} define the config node ${n.id} differently`);
         if (!seen) {
           configs.set(n.id, { json, from: ex.name });
           flows.push(config);
-          if (n.type === 'q2-config') credentials[n.id] = { clientId: opts.clientId, clientSecret: opts.clientSecret };
+          const creds = isConnection ? credentialsFor(n.type, opts) : undefined;
+          if (creds) credentials[n.id] = creds;
         }
         continue;
       }

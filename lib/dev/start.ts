@@ -1,17 +1,18 @@
 /**
  * `npm start`: the Q2 simulator on 127.0.0.1:$Q2_SIM_PORT (default 8870) and Node-RED (the devDependency)
  * on 127.0.0.1:$PORT (default 1880) with this pack loaded from the project, using the user directory
- * `.node-red/`, and every example deployed on its own tab, pointed at the simulator with the demo client's
- * credentials. settings.js, flows.json and flows_cred.json are written again on every start.
- * Ctrl-C (SIGINT) or SIGTERM stops both.
+ * `.node-red/`, and every example deployed on its own tab, every connection (of every node set) pointed at the
+ * simulator with its demo credentials (Q2 Platform client, CorePro/Helix API key). settings.js, flows.json and
+ * flows_cred.json are written again on every start. Ctrl-C (SIGINT) or SIGTERM stops both.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { DEMO_CLIENT, startSimulator, type RunningSimulator } from '../simulator';
-import { buildDevFlows, PROJECT_ROOT, readExamples } from './examples';
+import { NODE_SETS } from '../build/editor';
+import { startSimulator, type RunningSimulator } from '../simulator';
+import { buildDevFlows, EXAMPLE_CONNECTIONS, PROJECT_ROOT, readExamples } from './examples';
 
 const HOST = '127.0.0.1';
 const USER_DIR = path.join(PROJECT_ROOT, '.node-red');
@@ -49,7 +50,7 @@ module.exports = {
     uiPort: ${uiPort},
     flowFile: 'flows.json',
     flowFilePretty: true,
-    // the demo's credentials (the simulator's demo client) are kept in clear in flows_cred.json
+    // the demo's credentials (the simulator's demo client and API key) are kept in clear in flows_cred.json
     credentialSecret: false,
     telemetry: { enabled: false },
     editorTheme: { projects: { enabled: false }, tours: false },
@@ -78,7 +79,7 @@ function prepareUserDir(simUrl: string, uiPort: number): number {
   fs.writeFileSync(path.join(USER_DIR, 'settings.js'), settingsFile(uiPort));
   linkPack(packageName());
   const examples = readExamples();
-  const { flows, credentials } = buildDevFlows(examples, { baseUrl: simUrl, clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret });
+  const { flows, credentials } = buildDevFlows(examples, { baseUrl: simUrl });
   fs.writeFileSync(path.join(USER_DIR, 'flows.json'), `${JSON.stringify(flows, null, 4)}\n`);
   fs.writeFileSync(path.join(USER_DIR, 'flows_cred.json'), `${JSON.stringify(credentials, null, 4)}\n`);
   return examples.length;
@@ -139,8 +140,9 @@ function stopNodeRed(child: ChildProcess): Promise<void> {
 async function main(): Promise<void> {
   const simPort = portFrom('Q2_SIM_PORT', 8870);
   const uiPort = portFrom('PORT', 1880);
-  if (!fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', 'q2-platform.html'))) {
-    throw new Error('the pack is not built: run `npm install` (or `npm run build`) first');
+  const missing = NODE_SETS.map((set) => `${set.namespace}.html`).filter((file) => !fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'nodes', file)));
+  if (missing.length) {
+    throw new Error(`the pack is not built (no dist/nodes/${missing.join(', ')}): run \`npm install\` (or \`npm run build\`) first`);
   }
   await ensureFree(uiPort, 'Node-RED editor', 'PORT');
   await ensureFree(simPort, 'Q2 simulator', 'Q2_SIM_PORT');
@@ -172,9 +174,10 @@ async function main(): Promise<void> {
     console.error(`npm start: Node-RED exited (code ${code}); stopping the simulator`);
     stop(code || 1);
   });
+  const logins = EXAMPLE_CONNECTIONS.map((c) => `${c.name}: ${Object.values(c.credentials).join(' / ')}`).join('; ');
   console.log(
     `\n  Node-RED editor: ${editorUrl}  (${tabs} example tabs deployed)\n` +
-      `  Q2 simulator:    ${sim.url}  (client ${DEMO_CLIENT.clientId} / ${DEMO_CLIENT.clientSecret})\n` +
+      `  Q2 simulator:    ${sim.url}  (${logins})\n` +
       `  Press Ctrl-C to stop both.\n`,
   );
 }

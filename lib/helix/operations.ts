@@ -81,8 +81,14 @@ const update = {
 };
 
 const amount = { type: 'number', exclusiveMinimum: 0, maximum: 0.99, multipleOf: 0.01, 'x-hint': 'hint.microDeposit' };
-const verify = { type: 'object', required: ['customerId', 'externalAccountId', 'amount1', 'amount2'], properties: { ...existing, amount1: amount, amount2: amount } };
-const archive = { type: 'object', required: ['customerId', 'externalAccountId'], properties: existing };
+// verify and archive take only these fields: a whole envelope wired in by mistake (full account numbers) is refused
+const verify = {
+  type: 'object',
+  required: ['customerId', 'externalAccountId', 'amount1', 'amount2'],
+  properties: { ...existing, amount1: amount, amount2: amount },
+  additionalProperties: false,
+};
+const archive = { type: 'object', required: ['customerId', 'externalAccountId'], properties: existing, additionalProperties: false };
 
 const post = (name: string, schema: object, params: ParamSpec[], optionalBody = false): NamedRequest => ({
   name,

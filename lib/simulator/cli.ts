@@ -5,6 +5,7 @@
 import { startSimulator } from './index';
 import { DEMO_CLIENT } from './platform';
 import { HELIX_DEMO_CREDENTIALS } from './helix';
+import { BILLER_DIRECT_DEMO_API_KEY } from './billerdirect-data';
 
 async function main(): Promise<void> {
   const rawPort = process.env.Q2_SIM_PORT || '8870';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const sim = await startSimulator({ port, host: '127.0.0.1' });
   console.log(`Q2 simulator listening on ${sim.url} (client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret})`);
   console.log(`CorePro/Helix external accounts on ${sim.url}/externalAccount/ (HTTP Basic apiKey=${HELIX_DEMO_CREDENTIALS.apiKey} apiSecret=${HELIX_DEMO_CREDENTIALS.apiSecret})`);
+  console.log(`Biller Direct API on ${sim.url}/v1 (Authorization: Bearer ${BILLER_DIRECT_DEMO_API_KEY})`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
