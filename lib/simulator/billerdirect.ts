@@ -194,6 +194,12 @@ export class BillerDirectSim implements RouteModule {
     this.eventLog.length = 0;
   }
 
+  /** Records an event no simulated call produces (e.g. `auth.needs-resync`) like the others; see billerdirect-webhooks.ts. */
+  recordEvent(type: string, clientId: string, resource: BdEvent['payload']['resource'], data: Record<string, unknown>): BdEvent {
+    this.emit(type, clientId, resource, data);
+    return this.eventLog[this.eventLog.length - 1];
+  }
+
   /** Replaces the clock; without an argument restores the `now` option (or the real clock). */
   setClock(now?: () => Date): void {
     this.clock = now ?? this.opts.now ?? (() => new Date());

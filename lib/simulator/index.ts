@@ -6,6 +6,7 @@ import { SimServer } from './server';
 import { PlatformSim, type PlatformOptions } from './platform';
 import { HelixSim, type HelixOptions } from './helix';
 import { BillerDirectSim, type BillerDirectOptions } from './billerdirect';
+import { BillerDirectWebhooks, type WebhookOptions } from './billerdirect-webhooks';
 
 export * from './server';
 export * from './platform';
@@ -14,6 +15,7 @@ export * from './helix';
 export type * from './helix-data';
 export { HELIX_BANK_NAMES, HELIX_BUSINESS_TYPES, HELIX_PERSONAL_TYPES, HELIX_SANDBOX_ROUTING } from './helix-data';
 export * from './billerdirect';
+export * from './billerdirect-webhooks';
 export type * from './billerdirect-data';
 export {
   BD_CATEGORIES, BD_HOLD_MESSAGES, BILLER_DIRECT_COMPANY_IDS, BILLER_DIRECT_DEMO_API_KEY, BILLER_DIRECT_PARTNER_ID,
@@ -28,6 +30,8 @@ export interface StartSimulatorOptions {
   platform?: PlatformOptions;
   helix?: HelixOptions;
   billerDirect?: BillerDirectOptions;
+  /** Webhooks for the Biller Direct events (target URL, signing, JWE, bearer); also settable later. */
+  billerDirectWebhooks?: WebhookOptions;
 }
 
 export interface RunningSimulator {
@@ -37,6 +41,8 @@ export interface RunningSimulator {
   helix: HelixSim;
   /** Biller Direct API under `{url}/v1` (Bearer API key, demo key `sandbox-api-key`). */
   billerDirect: BillerDirectSim;
+  /** Posts every Biller Direct event to a configured URL (control: /__sim/billerdirect/webhooks). */
+  webhooks: BillerDirectWebhooks;
   /** Base URL, e.g. http://127.0.0.1:12345 (use it as Base_Url). */
   url: string;
   stop(): Promise<void>;
@@ -47,6 +53,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const platform = new PlatformSim(opts.platform);
   const helix = new HelixSim(opts.helix);
   const billerDirect = new BillerDirectSim(opts.billerDirect);
+  const webhooks = new BillerDirectWebhooks(billerDirect, opts.billerDirectWebhooks);
   // Helix first: its notFound only claims /externalAccount/... paths, while Platform's claims any
   // /{x}/{PlatformOperation} path (e.g. GET /externalAccount/LookupUser would get a Platform 405).
   // Platform's routes `/:version/{Operation}` still match /externalAccount/{PlatformOperation} with
@@ -57,6 +64,12 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   server.use(helix);
   server.use(platform);
   server.use(billerDirect);
+  // Only control routes (/__sim/billerdirect/webhooks...); reset() restores its options and empties its delivery log.
+  server.use(webhooks);
   const url = await server.start();
-  return { server, platform, helix, billerDirect, url, stop: () => server.stop() };
+  const stop = async (): Promise<void> => {
+    await webhooks.close();
+    await server.stop();
+  };
+  return { server, platform, helix, billerDirect, webhooks, url, stop };
 }

@@ -1,0 +1,424 @@
+/** Tests for the simulator's Biller Direct webhook emitter (REFERENCE.md §2.8, §2.11, §4 B9, B10, B15), over HTTP. */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { compactDecrypt, createLocalJWKSet, decodeProtectedHeader, exportJWK, jwtVerify, type JSONWebKeySet, type JWK } from 'jose';
+import { BILLER_DIRECT_COMPANY_IDS as CO, startSimulator, type BdEvent, type RunningSimulator } from '../lib/simulator';
+
+interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  raw: string;
+}
+
+interface Reply {
+  status: number;
+  body: unknown;
+}
+
+const KEY = 'sandbox-api-key';
+const START = '2025-06-10T12:00:00.000Z';
+const DAY = 24 * 60 * 60 * 1000;
+const CARD = { paymentType: 'card', cardNumber: '4111111111111111', cardCode: '123', expMonth: '02', expYear: '2040', zipcode: '12345', name: 'Test User' };
+const DOCUMENTED = [
+  'auth.success', 'auth.invalid', 'auth.deleted', 'auth.hold', 'auth.needs-resync', 'bill.created', 'bill.update', 'bill.upcoming',
+  'bill.scheduled-payment-notice', 'bill.payment.scheduled', 'bill.payment.sent', 'bill.payment.failed', 'bill.payment.cancelled', 'swap.success',
+];
+
+const str = (v: unknown, label: string): string => {
+  assert.equal(typeof v, 'string', `${label} should be a string, got ${JSON.stringify(v)}`);
+  return v as string;
+};
+const field = (v: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), v);
+
+function rsaPair(): { publicKey: KeyObject; privateKey: KeyObject } {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+describe('simulator: Biller Direct webhooks', () => {
+  let sim: RunningSimulator;
+  let clock = new Date(START);
+  let receiver: http.Server;
+  let hookUrl: string;
+  let received: Received[] = [];
+  let answerStatus = 204;
+  let hang = false;
+  const hanging = new Set<http.ServerResponse>();
+  const extra: RunningSimulator[] = [];
+
+  async function call(method: string, path: string, json?: unknown, auth: string | null = `Bearer ${KEY}`): Promise<Reply> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (auth !== null) headers.authorization = auth;
+    if (json !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(sim.url + path, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  async function api(method: string, path: string, json?: unknown): Promise<unknown> {
+    const r = await call(method, `/v1${path}`, json);
+    assert.equal(r.status, 200, `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  const control = (method: string, path: string, json?: unknown): Promise<Reply> => call(method, `/__sim/billerdirect/webhooks${path}`, json, null);
+
+  const newClient = async (): Promise<string> => str(field(await api('POST', '/client', { identifier: `u-${Math.random().toString(36).slice(2)}` }), 'clientId'), 'clientId');
+  const addCard = async (clientId: string): Promise<string> => str(field(await api('POST', '/payment', { clientId, ...CARD }), 'paymentMethodId'), 'paymentMethodId');
+  const newAuth = async (clientId: string, companyId: string, form: Record<string, unknown>): Promise<string> =>
+    str(field(await api('POST', '/auth', { clientId, companyId, items: ['bill'], form: { password: 'pw', ...form } }), 'authId'), 'authId');
+  const billOf = (authId: string): string => {
+    const bill = sim.billerDirect.state.bills.find((b) => b.authId === authId);
+    assert.ok(bill, `no bill for auth ${authId}`);
+    return bill._id;
+  };
+  const mmddyyyy = (days: number): string => {
+    const d = new Date(Date.parse(START) + days * DAY);
+    return `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()}`;
+  };
+
+  /** The event carried by a plain JSON delivery, unwrapping {"event": …} when `wrapped`. */
+  function eventOf(r: Received, wrapped = true): BdEvent {
+    assert.equal(r.headers['content-type'], 'application/json');
+    const body = JSON.parse(r.raw) as Record<string, unknown>;
+    if (wrapped) {
+      assert.deepEqual(Object.keys(body), ['event']);
+      return body.event as BdEvent;
+    }
+    assert.equal('event' in body, false);
+    return body as unknown as BdEvent;
+  }
+
+  /** The partner JWKS the simulator serves; `use:"enc"` dropped (B10: select by kid, ignore use — jose only takes `sig`). */
+  async function partnerJwks(): Promise<JSONWebKeySet> {
+    const keys = field(await api('GET', '/partner/public-keys'), 'keys') as JWK[];
+    assert.equal(keys.length, 2);
+    return { keys: keys.map(({ use: _use, ...k }) => k) };
+  }
+
+  /** Drives every state change that produces an event; returns the types the simulator recorded. */
+  async function driveEverything(): Promise<string[]> {
+    const clientId = await newClient();
+    await addCard(clientId);
+    const a = await newAuth(clientId, CO.regular1, { username: 'test' }); // auth.success, bill.created, bill.update
+    const billA = billOf(a);
+    await api('POST', '/payment/schedule', { billId: billA, payDate: new Date(clock.getTime() + 3 * DAY).toISOString() }); // bill.payment.scheduled
+    await api('POST', '/payment/cancel', { billId: billA }); // bill.payment.cancelled
+    await api('POST', '/payment/schedule', { billId: billA, payDate: new Date(clock.getTime() + 3 * DAY).toISOString() });
+    const notice = await control('POST', '/trigger', { type: 'bill.scheduled-payment-notice', billId: billA });
+    assert.equal(notice.status, 201, JSON.stringify(notice.body));
+    await api('POST', '/payment/schedule', { billId: billA }); // scheduled, sent, update
+    await newAuth(clientId, CO.regular2, { username: 'x', balance: '9', dueDate: mmddyyyy(1), status: 'upcoming' }); // … bill.upcoming
+    const failing = await newAuth(clientId, CO.regular3, { username: 'testpaymentfail' });
+    await api('POST', '/payment/schedule', { billId: billOf(failing) }); // bill.payment.failed
+    await newAuth(clientId, CO.regular4, { username: 'testfail' }); // auth.invalid
+    await newAuth(clientId, CO.regular5, { username: 'testhold' }); // auth.hold
+    await newAuth(clientId, CO.mfa1, { username: 'testmfaquestion' }); // auth.mfa-required
+    await newAuth(clientId, CO.fiberNet, { username: 'testswap' }); // swap.success
+    const resync = await control('POST', '/trigger', { type: 'auth.needs-resync', authId: a });
+    assert.equal(resync.status, 201, JSON.stringify(resync.body));
+    await api('DELETE', `/auth/${a}`); // auth.deleted
+    await sim.webhooks.flush();
+    return sim.billerDirect.events.map((e) => e.type);
+  }
+
+  before(async () => {
+    receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
+        if (hang) hanging.add(res);
+        else res.writeHead(answerStatus).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    sim = await startSimulator({ billerDirect: { now: () => clock }, billerDirectWebhooks: { url: hookUrl } });
+  });
+  after(async () => {
+    for (const res of hanging) res.destroy();
+    await sim.stop();
+    for (const s of extra) await s.stop();
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+  beforeEach(() => {
+    clock = new Date(START);
+    sim.server.reset();
+    received = [];
+    answerStatus = 204;
+    hang = false;
+  });
+
+  for (const wrap of [true, false]) {
+    it(`posts every documented event type (and auth.mfa-required), ${wrap ? 'wrapped as {"event": …}' : 'bare'}, in order`, async () => {
+      if (!wrap) sim.webhooks.configure({ url: hookUrl, wrap: false });
+      const types = await driveEverything();
+      for (const type of [...DOCUMENTED, 'auth.mfa-required']) assert.ok(types.includes(type), `the simulator did not produce ${type}`);
+      assert.equal(received.length, sim.billerDirect.events.length);
+      received.forEach((r, i) => {
+        assert.equal(r.path, '/hook');
+        assert.deepEqual(eventOf(r, wrap), sim.billerDirect.events[i]);
+      });
+      assert.deepEqual(received.map((r) => eventOf(r, wrap).type), types);
+      assert.deepEqual(sim.webhooks.deliveries.map((d) => [d.eventId, d.type, d.status, d.error]), sim.billerDirect.events.map((e) => [e._id, e.type, 204, undefined]));
+    });
+  }
+
+  it('triggered events carry the documented payloads and move the due date', async () => {
+    const clientId = await newClient();
+    const authId = await newAuth(clientId, CO.regular1, { username: 'test' });
+    const billId = billOf(authId);
+    const due = sim.billerDirect.state.bills.find((b) => b._id === billId)?.dueDate;
+    assert.ok(due);
+    const moved = await control('POST', '/trigger', { type: 'bill.scheduled-payment-notice', billId, dueDate: '2025-07-01' });
+    assert.equal(moved.status, 201);
+    assert.deepEqual(field(moved.body, 'payload'), {
+      resource: { id: billId, type: 'bill' },
+      data: { company: { name: 'Regular Company 1' }, bill: { dueDate: { previous: due.replace('T', ' ').replace('Z', ''), current: '2025-07-01 00:00:00.000' } } },
+    });
+    assert.equal(field(await api('GET', `/bill/${billId}`), 'bill', 'dueDate'), '2025-07-01T00:00:00.000Z');
+    const resync = await control('POST', '/trigger', { type: 'auth.needs-resync', authId });
+    assert.deepEqual(field(resync.body, 'payload'), { resource: { id: authId, type: 'auth' }, data: { company: { _id: CO.regular1, name: 'Regular Company 1' } } });
+    await sim.webhooks.flush();
+    assert.deepEqual(received.slice(-2).map((r) => eventOf(r)), sim.billerDirect.events.slice(-2));
+    assert.equal((await control('POST', '/trigger', { type: 'auth.needs-resync', authId: 'nope' })).status, 404);
+    assert.equal((await control('POST', '/trigger', { type: 'bill.scheduled-payment-notice', billId, dueDate: 'soon' })).status, 400);
+    assert.equal((await control('POST', '/trigger', { type: 'bill.issued', billId })).status, 400);
+  });
+
+  it('sends the real-time MFA event with a token that /auth/step accepts', async () => {
+    const clientId = await newClient();
+    const authId = await newAuth(clientId, CO.regular1, { username: 'testmfaquestion' });
+    await sim.webhooks.flush();
+    const mfa = eventOf(received[0]);
+    assert.deepEqual([mfa.type, mfa.payload.resource], ['auth.mfa-required', { id: clientId, type: 'client' }]);
+    const data = mfa.payload.data as { method: string; token: string; input: Array<{ identifier: string }> };
+    assert.equal(data.method, 'questions');
+    await api('POST', '/auth/step', { token: data.token, method: 'questions', security: data.input.map((q) => ({ identifier: q.identifier, answer: 'Austin' })) });
+    await sim.webhooks.flush();
+    const success = eventOf(received[1]);
+    assert.deepEqual([success.type, field(success.payload.data, 'auth', '_id')], ['auth.success', authId]);
+  });
+
+  it('signs with the older partner key by default: the JWT verifies against /v1/partner/public-keys', async () => {
+    await newAuth(await newClient(), CO.regular1, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.equal(received.length, 1);
+    const token = str(received[0].headers.signature, 'signature header');
+    const jwks = await partnerJwks();
+    const older = sim.billerDirect.partnerKeys[0].kid;
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { algorithms: ['RS256'] });
+    assert.deepEqual(protectedHeader, { typ: 'JWT', alg: 'RS256', kid: older });
+    assert.deepEqual(Object.keys(payload).sort(), ['exp', 'iat']);
+    assert.equal(payload.exp, (payload.iat ?? 0) + 300);
+    assert.ok(Math.abs((payload.iat ?? 0) - Date.now() / 1000) < 60);
+    const newerOnly = { keys: jwks.keys.filter((k) => k.kid !== older) };
+    await assert.rejects(jwtVerify(token, createLocalJWKSet(newerOnly)), { code: 'ERR_JWKS_NO_MATCHING_KEY' });
+  });
+
+  it('signing options: header name, iss, aud, exp, the newer partner key, an own key, or off', async () => {
+    const clientId = await newClient();
+    const jwks = createLocalJWKSet(await partnerJwks());
+    sim.webhooks.configure({ url: hookUrl, signing: { issuer: 'q2-sim', audience: 'partner-app', expiresInSeconds: 60, header: 'X-Q2-Signature' } });
+    await newAuth(clientId, CO.regular1, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.equal(received[0].headers.signature, undefined);
+    const custom = str(received[0].headers['x-q2-signature'], 'x-q2-signature');
+    const { payload } = await jwtVerify(custom, jwks, { issuer: 'q2-sim', audience: 'partner-app', algorithms: ['RS256'] });
+    assert.equal(payload.exp, (payload.iat ?? 0) + 60);
+    await assert.rejects(jwtVerify(custom, jwks, { audience: 'someone-else' }), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
+
+    const newer = sim.billerDirect.partnerKeys[1].kid;
+    sim.webhooks.configure({ url: hookUrl, signing: { kid: newer, expiresInSeconds: 0 } });
+    await newAuth(clientId, CO.regular2, { username: 'testfail' });
+    const own = rsaPair();
+    sim.webhooks.configure({ url: hookUrl, signing: { privateKey: own.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid: 'own-1' } });
+    await newAuth(clientId, CO.regular3, { username: 'testfail' });
+    sim.webhooks.configure({ url: hookUrl, signing: false });
+    await newAuth(clientId, CO.regular4, { username: 'testfail' });
+    await sim.webhooks.flush();
+    const second = await jwtVerify(str(received[1].headers.signature, 'signature'), jwks);
+    assert.equal(second.protectedHeader.kid, newer);
+    assert.equal(second.payload.exp, undefined);
+    const ownJwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(own.publicKey)), kid: 'own-1' }] });
+    const third = await jwtVerify(str(received[2].headers.signature, 'signature'), ownJwks);
+    assert.equal(third.protectedHeader.kid, 'own-1');
+    await assert.rejects(jwtVerify(str(received[2].headers.signature, 'signature'), jwks));
+    assert.equal(received[3].headers.signature, undefined);
+    assert.throws(() => sim.webhooks.configure({ url: hookUrl, signing: { kid: 'not-a-partner-kid' } }), /partner keys/);
+    assert.throws(() => sim.webhooks.configure({ url: hookUrl, signing: { privateKey: own.privateKey } }), /kid is required/);
+    assert.throws(() => sim.webhooks.configure({ url: hookUrl, signing: { privateKey: own.publicKey, kid: 'x' } }), /private key/);
+  });
+
+  it('encrypts the body as a JWE (RSA-OAEP + A256GCM by default, kid in the header) that decrypts with the private key', async () => {
+    const recipient = rsaPair();
+    sim.webhooks.configure({ url: hookUrl, encryption: { publicKey: recipient.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'recv-1' } });
+    await newAuth(await newClient(), CO.regular1, { username: 'testhold' });
+    await sim.webhooks.flush();
+    assert.equal(received.length, 1);
+    const r = received[0];
+    assert.equal(r.headers['content-type'], 'application/jose+json');
+    assert.match(r.raw, /^[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    const { plaintext, protectedHeader } = await compactDecrypt(r.raw, recipient.privateKey);
+    assert.deepEqual(protectedHeader, { alg: 'RSA-OAEP', enc: 'A256GCM', kid: 'recv-1' });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(plaintext)), { event: sim.billerDirect.events[0] });
+    assert.equal(sim.billerDirect.events[0].type, 'auth.hold');
+    await assert.rejects(compactDecrypt(r.raw, rsaPair().privateKey));
+    await jwtVerify(str(r.headers.signature, 'signature'), createLocalJWKSet(await partnerJwks())); // signing stays on
+  });
+
+  it('encryption options: a JWK key (its kid), other alg/enc, bare body', async () => {
+    const recipient = rsaPair();
+    const jwk = { ...(await exportJWK(recipient.publicKey)), kid: 'jwk-kid' };
+    sim.webhooks.configure({ url: hookUrl, wrap: false, encryption: { publicKey: jwk, alg: 'RSA-OAEP-256', enc: 'A128CBC-HS256' } });
+    await newAuth(await newClient(), CO.regular1, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.deepEqual(decodeProtectedHeader(received[0].raw), { alg: 'RSA-OAEP-256', enc: 'A128CBC-HS256', kid: 'jwk-kid' });
+    const { plaintext } = await compactDecrypt(received[0].raw, recipient.privateKey, { keyManagementAlgorithms: ['RSA-OAEP-256'] });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(plaintext)), sim.billerDirect.events[0]);
+    assert.throws(() => sim.webhooks.configure({ url: hookUrl, encryption: { publicKey: 'not a key' } }), /public key/);
+    assert.throws(() => sim.webhooks.configure({ url: hookUrl, encryption: { publicKey: jwk, enc: 'A999GCM' as 'A256GCM' } }), /encryption\.enc/);
+  });
+
+  it('sends Authorization: Bearer <token> only when a bearer token is configured', async () => {
+    const clientId = await newClient();
+    await newAuth(clientId, CO.regular1, { username: 'testfail' });
+    sim.webhooks.configure({ url: hookUrl, bearerToken: 'oauth-token-123' });
+    await newAuth(clientId, CO.regular2, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.equal(received.length, 2);
+    assert.equal(received[0].headers.authorization, undefined);
+    assert.equal(received[1].headers.authorization, 'Bearer oauth-token-123');
+  });
+
+  it('records a 500, a refused connection and a timeout in deliveries without breaking the simulator', async () => {
+    const clientId = await newClient();
+    answerStatus = 500;
+    await newAuth(clientId, CO.regular1, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.deepEqual(sim.webhooks.deliveries.map((d) => [d.type, d.status, d.error, d.url]), [['auth.invalid', 500, 'HTTP 500', hookUrl]]);
+
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/gone`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    sim.webhooks.configure({ url: deadUrl });
+    const authId = await newAuth(clientId, CO.regular2, { username: 'test' });
+    assert.equal(field(await api('GET', `/auth/list/${clientId}`), 'data', '1', '_id'), authId);
+    await sim.webhooks.flush();
+    const refused = sim.webhooks.deliveries.slice(1);
+    assert.deepEqual(refused.map((d) => d.type), ['auth.success', 'bill.created', 'bill.update']);
+    for (const d of refused) assert.deepEqual([d.status, d.url, /ECONNREFUSED/.test(d.error ?? '')], [0, deadUrl, true]);
+
+    hang = true;
+    sim.webhooks.configure({ url: hookUrl, timeoutMs: 200 });
+    const started = Date.now();
+    await newAuth(clientId, CO.regular3, { username: 'testhold' });
+    await sim.webhooks.flush();
+    assert.ok(Date.now() - started < 2000);
+    assert.deepEqual(sim.webhooks.deliveries.slice(4).map((d) => [d.type, d.status, d.error]), [['auth.hold', 0, 'no answer within 200 ms']]);
+
+    hang = false;
+    answerStatus = 200;
+    await newAuth(clientId, CO.regular4, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.deepEqual(sim.webhooks.deliveries.at(-1), { ...sim.webhooks.deliveries.at(-1), type: 'auth.invalid', status: 200 });
+    assert.equal(sim.webhooks.deliveries.at(-1)?.error, undefined);
+  });
+
+  it('control endpoints configure, report, emit, flush and switch off over HTTP', async () => {
+    const recipient = rsaPair();
+    const set = await control('POST', '', {
+      url: hookUrl, bearerToken: 'tok', signing: { issuer: 'q2' }, encryption: { publicKey: recipient.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'k1' },
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body, {
+      url: hookUrl, wrap: true, timeoutMs: 3000, bearerToken: true,
+      signing: { kid: sim.billerDirect.partnerKeys[0].kid, header: 'signature', partnerKey: true, expiresInSeconds: 300, issuer: 'q2' },
+      encryption: { kid: 'k1', alg: 'RSA-OAEP', enc: 'A256GCM' }, deliveries: 0, inFlight: 0,
+    });
+    const emitted = await control('POST', '/emit', { event: { type: 'bill.something-new', payload: { resource: { id: 'b1', type: 'bill' }, data: {} } } });
+    assert.equal(emitted.status, 202);
+    const flushed = await control('POST', '/flush');
+    assert.deepEqual(field(flushed.body, '0', 'type'), 'bill.something-new');
+    assert.equal(field(flushed.body, '0', 'eventId'), field(emitted.body, 'eventId'));
+    const { plaintext } = await compactDecrypt(received[0].raw, recipient.privateKey);
+    assert.deepEqual(field(JSON.parse(new TextDecoder().decode(plaintext)), 'event', 'type'), 'bill.something-new');
+    assert.equal(received[0].headers.authorization, 'Bearer tok');
+    await jwtVerify(str(received[0].headers.signature, 'signature'), createLocalJWKSet(await partnerJwks()), { issuer: 'q2' });
+
+    const patched = await control('PATCH', '', { encryption: null, wrap: false, signing: false });
+    assert.deepEqual([field(patched.body, 'encryption'), field(patched.body, 'wrap'), field(patched.body, 'signing'), field(patched.body, 'bearerToken')], [false, false, false, true]);
+    await control('POST', '/emit', { type: 'custom.bare', _id: 'e-1' });
+    await control('POST', '/flush');
+    assert.deepEqual(JSON.parse(received[1].raw), { type: 'custom.bare', _id: 'e-1' });
+    assert.equal(received[1].headers.signature, undefined);
+    assert.equal(field((await control('GET', '/deliveries')).body, 'length'), 2);
+    assert.equal((await control('DELETE', '/deliveries')).status, 200);
+    assert.deepEqual(sim.webhooks.deliveries, []);
+
+    const off = await control('DELETE', '');
+    assert.equal(field(off.body, 'url'), null);
+    await newAuth(await newClient(), CO.regular1, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.equal(received.length, 2);
+    assert.deepEqual(sim.webhooks.deliveries, []);
+
+    for (const bad of [{ url: 'ftp://example.com/x' }, { url: hookUrl, encryption: { publicKey: 'x', alg: 'dir' } }, { signing: { kid: 'nope' } },
+      { signing: { privateKey: recipient.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } }, { nonsense: true }, [1]]) {
+      const r = await control('POST', '', bad);
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.equal(field(r.body, 'error'), 'bad_request');
+    }
+    assert.equal(field((await control('GET', '')).body, 'url'), null, 'a rejected configuration changes nothing');
+    assert.equal((await control('POST', '/emit', { payload: {} })).status, 400);
+  });
+
+  it('reset() restores the startup options and empties deliveries; without a URL nothing is sent', async () => {
+    sim.webhooks.configure({ url: hookUrl + '/other', wrap: false });
+    await newAuth(await newClient(), CO.regular1, { username: 'testfail' });
+    await sim.webhooks.flush();
+    assert.equal(sim.webhooks.deliveries.length, 1);
+    sim.server.reset();
+    assert.deepEqual(sim.webhooks.deliveries, []);
+    assert.equal(sim.webhooks.summary().url, hookUrl);
+    assert.equal(sim.webhooks.summary().wrap, true);
+
+    const quiet = await startSimulator();
+    extra.push(quiet);
+    const r = await fetch(`${quiet.url}/v1/client`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'q' }),
+    });
+    const clientId = str(field(await r.json(), 'clientId'), 'clientId');
+    await fetch(`${quiet.url}/v1/auth`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId, companyId: CO.regular1, items: ['bill'], form: { username: 'test' } }),
+    });
+    await quiet.webhooks.flush();
+    assert.equal(quiet.billerDirect.events.length, 3);
+    assert.deepEqual(quiet.webhooks.deliveries, []);
+    assert.equal(received.length, 1);
+  });
+
+  it('stop() aborts a hanging delivery instead of waiting for it', async () => {
+    const other = await startSimulator({ billerDirectWebhooks: { url: hookUrl, timeoutMs: 10_000 } });
+    hang = true;
+    const r = await fetch(`${other.url}/v1/client`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'h' }),
+    });
+    const clientId = str(field(await r.json(), 'clientId'), 'clientId');
+    await fetch(`${other.url}/v1/auth`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId, companyId: CO.regular1, items: ['bill'], form: { username: 'testfail' } }),
+    });
+    while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = Date.now();
+    await other.stop();
+    assert.ok(Date.now() - started < 2000, 'stop() waited for the receiver');
+    assert.deepEqual(other.webhooks.deliveries.map((d) => [d.type, d.status, d.error]), [['auth.invalid', 0, 'simulator stopped']]);
+  });
+});
