@@ -135,13 +135,13 @@ export function resolveParams(
   def: OperationNodeDef,
   credentials: Record<string, unknown>,
   overrides: Record<string, unknown> | undefined,
-  connection: Connection,
+  connection: Connection | undefined,
 ): Resolved {
   const resolved: Resolved = {};
   for (const p of params) {
     const fromMsg = overrides ? own(overrides, p.key) : undefined;
     const fromNode = p.sensitive ? credentials[p.key] : def[p.key];
-    const fromConnection = p.fallback ? connection.defaultFor(p.fallback) : undefined;
+    const fromConnection = p.fallback ? connection?.defaultFor(p.fallback) : undefined;
     if (present(fromMsg)) resolved[p.key] = { value: fromMsg, source: 'msg' };
     else if (present(fromNode)) resolved[p.key] = { value: fromNode, source: 'node' };
     else if (present(fromConnection)) resolved[p.key] = { value: fromConnection, source: 'connection' };
@@ -277,11 +277,74 @@ export function withoutTokens(payload: unknown): unknown {
   return copy;
 }
 
+/** Body fields that are card or account secrets: masked in a message that goes to Catch. */
+const SECRET_BODY_FIELDS = new Set(['cardNumber', 'cardCode', 'accountNumber']);
+
+/** A copy of plain data with card numbers, CVVs and account numbers masked (`******1234`, CVV `***`). */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (!isPlainObject(value)) return value;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const secret = SECRET_BODY_FIELDS.has(key) && (typeof v === 'string' || typeof v === 'number');
+    copy[key] = !secret ? withoutSecrets(v) : key === 'cardCode' ? '***' : `******${String(v).slice(-4)}`;
+  }
+  return copy;
+}
+
 function scrubbedConfig(config: unknown): unknown {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return config;
   const copy: Record<string, unknown> = { ...(config as Record<string, unknown>) };
   for (const key of Object.keys(copy)) if (SENSITIVE_CONFIG_KEYS.has(key)) delete copy[key];
   return copy;
+}
+
+/**
+ * The input handler every Q2 node shares: status while in flight, the result on msg (payload, statusCode,
+ * q2, msg.config patch) and send, or — on any failure — the response body, statusCode and q2 on msg, secrets
+ * removed from msg.config and token fields from the payload, a red ring, and done(err) for Catch nodes.
+ * No rejection ever escapes (Node-RED would exit).
+ */
+export function wireInput(
+  node: Node,
+  status: StatusTracker,
+  label: string,
+  run: (msg: Q2Message) => Promise<OperationResult>,
+  /** a message property other than payload that held the request body, to mask as well */
+  dataProperty?: { get(msg: Q2Message): unknown; set(msg: Q2Message, value: unknown): void },
+): void {
+  node.on('input', (msg, send, done) => {
+    const message = msg as Q2Message;
+    status.start();
+    run(message)
+      .then((result) => {
+        message.payload = result.payload;
+        message.statusCode = result.statusCode;
+        message.q2 = result.q2;
+        if (result.configPatch) {
+          const current = isPlainObject(message.config) ? message.config : {};
+          message.config = { ...current, ...result.configPatch };
+        }
+        status.succeed(t('status.ok', { status: result.statusCode }));
+        send(message);
+        done();
+      })
+      .catch((err: unknown) => {
+        const q2err = err instanceof Q2Error ? err : new Q2Error(t('errors.unexpected'), { kind: 'network', status: t('status.failed') });
+        message.payload = q2err.body !== undefined ? q2err.body : withoutSecrets(withoutTokens(message.payload));
+        if (dataProperty) dataProperty.set(message, withoutSecrets(dataProperty.get(message)));
+        if (q2err.statusCode !== undefined) message.statusCode = q2err.statusCode;
+        if (q2err.q2) message.q2 = q2err.q2;
+        if (message.config !== undefined) message.config = scrubbedConfig(message.config);
+        status.fail(q2err.status);
+        done(new Q2Error(`${label}: ${q2err.message}`, { kind: q2err.kind, statusCode: q2err.statusCode, requestId: q2err.requestId, status: q2err.status }));
+      })
+      .catch(() => {
+        /* done() itself threw: nothing more can be reported, but no rejection may escape */
+      });
+  });
 }
 
 /** Registers one node type per operation node and resource node of the set. */
@@ -367,36 +430,16 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       return executor({ op, connection, resolved, effective, userToken, body });
     }
 
-    node.on('input', (msg, send, done) => {
-      const message = msg as Q2Message;
-      status.start();
-      run(message)
-        .then((result) => {
-          message.payload = result.payload;
-          message.statusCode = result.statusCode;
-          message.q2 = result.q2;
-          if (result.configPatch) {
-            const current = message.config !== null && typeof message.config === 'object' && !Array.isArray(message.config) ? message.config : {};
-            message.config = { ...current, ...result.configPatch };
-          }
-          status.succeed(t('status.ok', { status: result.statusCode }));
-          send(message);
-          done();
-        })
-        .catch((err: unknown) => {
-          const q2err = err instanceof Q2Error ? err : new Q2Error(t('errors.unexpected'), { kind: 'network', status: t('status.failed') });
-          message.payload = q2err.body !== undefined ? q2err.body : withoutTokens(message.payload);
-          if (q2err.statusCode !== undefined) message.statusCode = q2err.statusCode;
-          if (q2err.q2) message.q2 = q2err.q2;
-          if (message.config !== undefined) message.config = scrubbedConfig(message.config);
-          status.fail(q2err.status);
-          const labelled = new Q2Error(`${label}: ${q2err.message}`, { kind: q2err.kind, statusCode: q2err.statusCode, requestId: q2err.requestId, status: q2err.status });
-          done(labelled);
-        })
-        .catch(() => {
-          /* done() itself threw: nothing more can be reported, but no rejection may escape */
-        });
-    });
+    const property = def.dataProperty && def.dataProperty !== 'payload' ? def.dataProperty : undefined;
+    wireInput(
+      node,
+      status,
+      label,
+      run,
+      property
+        ? { get: (m) => RED.util.getMessageProperty(m, property), set: (m, v) => RED.util.setMessageProperty(m, property, v, false) }
+        : undefined,
+    );
 
     node.on('close', (removed: boolean, closed: () => void) => {
       status.clear();

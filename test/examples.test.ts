@@ -2,8 +2,9 @@
  * The flows in examples/ (Import ▸ Examples) and what `npm start` deploys from them, for every node set the pack
  * describes (NODE_SETS: Q2 Platform, CorePro/Helix, …).
  *  - Each file is an importable export: a JSON array of positioned nodes, for each node set it uses the set's
- *    shared connection (EXAMPLE_CONNECTIONS: `q2-simulator-connection`, `corepro-simulator-connection`) pointed at
- *    the simulator's default address, and no credentials.
+ *    shared connection (EXAMPLE_CONNECTIONS: `q2-simulator-connection`, `corepro-simulator-connection`,
+ *    `billerdirect-simulator-connection`) pointed at the simulator's default address (plus `/v1` for Biller Direct),
+ *    and no credentials.
  *  - Each runs unchanged in the real Node-RED runtime against the simulator on its default port 8870: the only
  *    additions are a `tab` node (for the files' common `z`) and the connections' demo credentials. Every inject node
  *    is triggered; every Q2 node's output must reach the debug nodes wired to it, with a successful response, the
@@ -14,13 +15,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { NodeInitializer } from 'node-red';
-import { NODE_SETS } from '../lib/build/editor';
+import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/build/editor';
 import type { NamedRequest } from '../lib/operation';
 import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/q2-request';
 import { startSimulator, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
 import {
-  buildDevFlows, CONNECTION_TYPES, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleConnection, exampleFiles, isConfigNode, nodeSetOf,
-  readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode,
+  buildDevFlows, CONNECTION_TYPES, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleBaseUrl, exampleConnection, exampleFiles, isConfigNode,
+  nodeSetOf, readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode,
 } from '../lib/dev/examples';
 import { helper, NODES, type Msg } from './harness';
 
@@ -29,7 +30,10 @@ const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
 /** Every operation and resource node of every node set. */
 const SPECS = new Map<string, NodeSpec>(NODE_SETS.flatMap((set) => nodeSpecs(set).map((spec): [string, NodeSpec] => [spec.type, spec])));
 const Q2_TYPES = [...SPECS.keys()];
-const PACK_TYPES = new Set([...CONNECTION_TYPES, ...Q2_TYPES]);
+/** The hand-written nodes (no NodeSpec: q2-bd-webhook, q2-bd-sso-link) and the connection type each may use. */
+const HAND_WRITTEN_CONNECTION: Record<string, string> = { 'q2-bd-webhook': 'q2-bd-config', 'q2-bd-sso-link': 'q2-bd-config' };
+const isHandWritten = (node: FlowNode): boolean => HAND_WRITTEN_NODES.includes(node.type);
+const PACK_TYPES = new Set([...CONNECTION_TYPES, ...Q2_TYPES, ...HAND_WRITTEN_NODES]);
 const SENSITIVE_KEYS = [...new Set([...SPECS.values()].flatMap((spec) => nodeParams(spec).filter((p) => p.sensitive).map((p) => p.key)))];
 
 /** What a successful response of each node set looks like at a debug node (msg.statusCode is 200 for all). */
@@ -43,10 +47,16 @@ const SUCCESS: Record<string, (payload: Record<string, unknown>, node: FlowNode,
     assert.equal(payload.status, 200, `${where}: envelope status`);
     assert.equal(typeof payload.requestId, 'string', `${where}: requestId`);
   },
+  // Biller Direct answers plain objects ({clientId}, {data: […]}, {success: true}, a bill, a JWK …)
+  'q2-billerdirect': (payload, _node, where) => {
+    assert.ok(payload !== null && typeof payload === 'object' && !Array.isArray(payload), `${where}: an object`);
+    assert.ok(Object.keys(payload).length > 0, `${where}: not empty`);
+    assert.ok(payload.success !== false && payload.success !== 'false', `${where}: no success false`);
+  },
 };
 
 function setOf(node: FlowNode): NodeSet {
-  const set = nodeSetOf(node.type);
+  const set = isHandWritten(node) ? NODE_SETS.find((s) => s.connectionType === HAND_WRITTEN_CONNECTION[node.type]) : nodeSetOf(node.type);
   assert.ok(set, `${node.type} belongs to a node set`);
   return set;
 }
@@ -174,13 +184,39 @@ async function runFlow(sim: RunningSimulator, flow: FlowNode[], credentials: Cre
   const caught: Msg[] = [];
   for (const c of byType(flow, 'catch')) helper.getNode(c.id).on('input', (msg: Msg) => caught.push(msg));
 
-  const expected = flow.filter((n) => SPECS.has(n.type)).flatMap((n) => debugsWiredFrom(flow, n));
+  const expected = triggeredNodes(flow).flatMap((n) => debugsWiredFrom(flow, n));
   const injects = byType(flow, 'inject');
-  assert.ok(injects.length > 0, 'the flow has an inject node');
+  assert.ok(injects.length > 0 || byType(flow, 'q2-bd-webhook').length > 0, 'the flow has an inject node (or is fed by a webhook)');
   for (const inject of injects) helper.getNode(inject.id).receive({});
   await waitFor(() => caught.length > 0 || expected.every((d) => (received.get(d.id)?.length ?? 0) > 0), 10_000);
   await delay(300);
   return { received, caught, requests: [...sim.server.requests] };
+}
+
+/**
+ * The Q2 nodes (and SSO link nodes) an inject node leads to. Nodes fed only by a q2-bd-webhook run when the
+ * simulator posts an event; test/webhook.test.ts runs those flows with the simulator's emitter.
+ */
+function triggeredNodes(flow: readonly FlowNode[]): FlowNode[] {
+  const byId = new Map(flow.map((n) => [n.id, n]));
+  const reached = new Set<string>();
+  const queue = byType(flow, 'inject').map((n) => n.id);
+  while (queue.length) {
+    const id = queue.shift() as string;
+    for (const next of wiresOf(byId.get(id) as FlowNode).flat()) if (!reached.has(next)) reached.add(next), queue.push(next);
+  }
+  return flow.filter((n) => reached.has(n.id) && (SPECS.has(n.type) || n.type === 'q2-bd-sso-link'));
+}
+
+/** The node is wired, directly or through non-Q2 nodes (switch, function, …), to a debug node. */
+function reachesDebug(flow: readonly FlowNode[], node: FlowNode, seen = new Set<string>()): boolean {
+  const byId = new Map(flow.map((n) => [n.id, n]));
+  return wiresOf(node).flat().some((id) => {
+    const next = byId.get(id);
+    if (!next || seen.has(id)) return false;
+    seen.add(id);
+    return next.type === 'debug' || (!PACK_TYPES.has(next.type) && reachesDebug(flow, next, seen));
+  });
 }
 
 function debugsWiredFrom(flow: readonly FlowNode[], node: FlowNode): FlowNode[] {
@@ -195,7 +231,12 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
     [],
     'no Catch node may fire',
   );
-  for (const node of flow.filter((n) => SPECS.has(n.type))) {
+  for (const node of triggeredNodes(flow).filter((n) => n.type === 'q2-bd-sso-link')) {
+    const msgs = debugsWiredFrom(flow, node).flatMap((d) => run.received.get(d.id) ?? []);
+    assert.ok(msgs.length > 0, `the output of ${label(node)} reached a debug node`);
+    for (const msg of msgs) assert.match(String(msg.payload), /^https:\/\/[^/]+\/\?token=/, `${label(node)}: a link`);
+  }
+  for (const node of triggeredNodes(flow).filter((n) => SPECS.has(n.type))) {
     const success = SUCCESS[setOf(node).namespace];
     assert.ok(success, `a success check for the node set ${setOf(node).namespace}`);
     const debugs = debugsWiredFrom(flow, node);
@@ -209,10 +250,12 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
       }
     }
     const op = requestOf(node);
-    const pattern = pathPattern(op.path);
+    // the path follows the connection's base URL: the simulator's address, plus `/v1` for Biller Direct
+    const fullPath = `${connectionFor(setOf(node)).basePath ?? ''}${op.path}`;
+    const pattern = pathPattern(fullPath);
     assert.ok(
       run.requests.some((r) => r.method === op.method && pattern.test(r.path)),
-      `the simulator answered ${op.method} ${op.path} for ${label(node)}`,
+      `the simulator answered ${op.method} ${fullPath} for ${label(node)}`,
     );
   }
 }
@@ -236,6 +279,15 @@ describe('examples', () => {
       name: 'CorePro simulator',
       credentials: { apiKey: 'example1', apiSecret: 'example1' },
     });
+    assert.deepEqual(exampleConnection('q2-bd-config'), {
+      type: 'q2-bd-config',
+      id: 'billerdirect-simulator-connection',
+      name: 'Biller Direct simulator',
+      credentials: { apiKey: 'sandbox-api-key' },
+      basePath: '/v1',
+    });
+    assert.equal(exampleBaseUrl('q2-bd-config', `${SIM_URL}/`), `${SIM_URL}/v1`);
+    assert.equal(exampleBaseUrl('q2-config', SIM_URL), SIM_URL);
   });
 
   it('there is one example per action node, one folder per node set with examples, and the onboarding journey', () => {
@@ -246,8 +298,9 @@ describe('examples', () => {
     }
     for (const file of files.filter((f) => f.includes('/'))) {
       const folder = file.split('/')[0];
-      const sets = new Set(readExample(file).nodes.filter((n) => SPECS.has(n.type)).map((n) => setOf(n).namespace));
-      assert.deepEqual([...sets], [`q2-${folder}`], `${file}: the nodes of the folder's node set only`);
+      const sets = new Set(readExample(file).nodes.filter((n) => SPECS.has(n.type) || isHandWritten(n)).map((n) => setOf(n).namespace));
+      // a folder is named after its node set, optionally with a topic: billerdirect/, billerdirect-events/
+      assert.deepEqual([...sets], [`q2-${folder.replace(/-.*$/, '')}`], `${file}: the nodes of the folder's node set only`);
     }
   });
 
@@ -260,6 +313,45 @@ describe('examples', () => {
     assert.ok(journey.includes('0.18') && journey.includes('0.28'), 'the journey verifies with the sandbox amounts 0.18 and 0.28');
     const tagged = readExample('corepro/03-create-with-tag.json').nodes;
     assert.ok(tagged.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')), 'a fresh tag on every run');
+  });
+
+  it('the Biller Direct examples: one per resource node, the bill-pay and card-swap journeys, fresh ids on every click', () => {
+    const bdFiles = files.filter((f) => f.startsWith('billerdirect/'));
+    for (const spec of nodeSpecs(NODE_SETS.find((set) => set.connectionType === 'q2-bd-config') as NodeSet)) {
+      const resource = spec.type.replace(/^q2-bd-/, '');
+      const file = bdFiles.find((f) => f.endsWith(`-biller-direct-${resource}.json`));
+      assert.ok(file, `an example for ${spec.type}`);
+      assert.ok(readExample(file).nodes.some((n) => n.type === spec.type), `${file} uses ${spec.type}`);
+    }
+    const chains: Record<string, string[]> = {
+      'billerdirect/01-bill-pay-journey.json': ['q2-bd-client create', 'q2-bd-payment add', 'q2-bd-auth create', 'q2-bd-bill list', 'q2-bd-payment settings', 'q2-bd-payment schedule', 'q2-bd-payment cancel'],
+      'billerdirect/02-card-swap-journey.json': ['q2-bd-client create', 'q2-bd-payment add', 'q2-bd-auth create', 'q2-bd-swap create', 'q2-bd-swap list'],
+    };
+    for (const [file, chain] of Object.entries(chains)) {
+      const { nodes } = readExample(file);
+      const byId = new Map(nodes.map((n) => [n.id, n]));
+      const step = (n: FlowNode): string => `${n.type} ${String(n.operation)}`;
+      assert.deepEqual(nodes.filter((n) => SPECS.has(n.type)).map(step), chain, `${file}: the steps`);
+      /** the next Q2 nodes downstream of `from` (through function, change, … nodes) */
+      const next = (from: FlowNode, seen = new Set<string>()): FlowNode[] =>
+        wiresOf(from).flat().flatMap((id) => {
+          const n = byId.get(id);
+          if (!n || seen.has(id)) return [];
+          seen.add(id);
+          return SPECS.has(n.type) ? [n] : next(n, seen);
+        });
+      const q2 = nodes.filter((n) => SPECS.has(n.type));
+      for (let i = 0; i + 1 < q2.length; i++) assert.deepEqual(next(q2[i]).map(step), [chain[i + 1]], `${file}: ${chain[i]} leads to ${chain[i + 1]}`);
+      const text = JSON.stringify(nodes);
+      assert.ok(text.includes('4111111111111111'), `${file}: the sandbox card`);
+      assert.ok(nodes.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')), `${file}: a fresh identifier on every click`);
+      for (const n of nodes.filter((x) => x.type === 'function')) assert.ok(!String(n.func).includes('apiKey'), 'no API key in a body');
+    }
+    const billPay = JSON.stringify(readExample('billerdirect/01-bill-pay-journey.json').nodes);
+    for (const part of ['64a000000000000000000001', "balance: '42.50'", 'dueDate: dueDate', "status: 'upcoming'", "recurring: 'disabled'", 'payDate']) {
+      assert.ok(billPay.includes(part), `the bill-pay journey: ${part}`);
+    }
+    assert.ok(JSON.stringify(readExample('billerdirect/02-card-swap-journey.json').nodes).includes("items: ['swap']"), 'the swap journey: items ["swap"]');
   });
 
   it('every node type of the pack appears in at least one example', () => {
@@ -294,21 +386,24 @@ describe('examples', () => {
         assert.equal(new Set(ids).size, ids.length, 'node ids are unique');
 
         const q2Nodes = nodes.filter((n) => SPECS.has(n.type));
-        assert.ok(q2Nodes.length > 0, 'the example has a Q2 node');
-        const used = [...new Set(q2Nodes.map((n) => setOf(n)))].map(connectionFor);
+        const handWritten = nodes.filter(isHandWritten);
+        assert.ok(q2Nodes.length + handWritten.length > 0, 'the example has a Q2 node');
+        const withConnection = [...q2Nodes, ...handWritten.filter((n) => typeof n.connection === 'string' && n.connection !== '')];
+        const used = [...new Set(withConnection.map((n) => setOf(n)))].map(connectionFor);
         const connections = nodes.filter((n) => CONNECTION_TYPES.includes(n.type));
         assert.deepEqual(connections.map((n) => n.type).sort(), used.map((c) => c.type).sort(), 'one connection per node set used, and no other');
         for (const expected of used) {
           const [conn] = byType(nodes, expected.type);
           assert.equal(conn.id, expected.id, `${expected.type}: the shared id`);
           assert.equal(conn.name, expected.name);
-          assert.equal(conn.baseUrl, SIM_URL);
+          assert.equal(conn.baseUrl, `${SIM_URL}${expected.basePath ?? ''}`);
           assert.equal(conn.timeout, 30);
           assert.equal(conn.z, undefined, 'the connection is a global config node');
           if (conn.type === 'q2-config') {
             assert.equal(conn.apiVersion, 'v2');
             assert.equal(typeof conn.scope, 'string');
           }
+          if (conn.type === 'q2-bd-config') assert.equal(conn.environment, 'custom', 'Biller Direct: the custom base URL');
         }
         for (const n of nodes) assert.equal(n.credentials, undefined, `${label(n)} carries no credentials`);
 
@@ -326,7 +421,12 @@ describe('examples', () => {
           assert.ok(debugsWiredFrom(nodes, n).length > 0, `${label(n)} is wired to a debug node`);
           requestOf(n);
         }
-        assert.ok(byType(nodes, 'inject').length > 0, 'an inject node');
+        for (const n of handWritten) {
+          assert.ok(typeof n.name === 'string' && n.name !== '', `${label(n)} has a name`);
+          if (withConnection.includes(n)) assert.equal(n.connection, connectionFor(setOf(n)).id, `${label(n)} uses the shared connection`);
+          assert.ok(reachesDebug(nodes, n), `${label(n)} leads to a debug node`);
+        }
+        assert.ok(byType(nodes, 'inject').length > 0 || byType(nodes, 'q2-bd-webhook').length > 0, 'an inject node (or a webhook)');
         const secrets = used.flatMap((c) => Object.values(c.credentials));
         assert.ok(
           byType(nodes, 'comment').some((c) => typeof c.info === 'string' && secrets.every((secret) => (c.info as string).includes(secret))),
@@ -418,6 +518,81 @@ describe('examples', () => {
       assert.equal(running().helix.state.accounts.filter((r) => r.account.customerId === 1002).length, 2, 'a second account, with another tag');
     });
 
+    it('the Biller Direct examples change the simulator as their comments say; the journeys run twice', async () => {
+      const bd = running().billerDirect;
+      const SEED_CLIENT = '64b000000000000000000001';
+      const clientsNamed = (pattern: RegExp) => bd.state.clients.filter((c) => pattern.test(c.identifier));
+      const checks: Record<string, (run: Run) => void> = {
+        'billerdirect/01-bill-pay-journey.json': (run) => {
+          const [client] = clientsNamed(/^billpay-\d+$/);
+          assert.ok(client, 'a new client');
+          const methods = bd.state.paymentMethods.filter((m) => m.clientId === client._id);
+          assert.deepEqual(methods.map((m) => [m.method.type, m.method.card?.number, m.method.status, m.method.default]), [['card', 'XXXX1111', 'verified', true]]);
+          const auths = bd.state.auths.filter((a) => a.clientId === client._id);
+          assert.deepEqual(auths.map((a) => [a.companyId, a.status, a.items]), [['64a000000000000000000001', 'verified', ['bill']]]);
+          const bills = bd.state.bills.filter((b) => b.clientId === client._id);
+          assert.equal(bills.length, 1);
+          const [bill] = bills;
+          assert.deepEqual([bill.status, bill.balanceCents, bill.settings.recurring, bill.scheduled], ['upcoming', 4250, 'disabled', undefined], 'scheduled, then cancelled');
+          const events = bd.events.filter((e) => e.payload.resource.id === bill._id).map((e) => e.type);
+          assert.ok(events.includes('bill.payment.scheduled') && events.includes('bill.payment.cancelled'), events.join(', '));
+          const schedule = run.requests.find((r) => r.path === '/v1/payment/schedule');
+          const body = schedule?.body as { billId?: string; payDate?: string } | undefined;
+          assert.equal(body?.billId, bill._id);
+          const days = (Date.parse(String(body?.payDate)) - Date.now()) / 86_400_000;
+          assert.ok(days > 2.9 && days < 3.1, `payDate three days ahead: ${String(body?.payDate)}`);
+        },
+        'billerdirect/02-card-swap-journey.json': () => {
+          const [client] = clientsNamed(/^swap-\d+$/);
+          assert.ok(client, 'a new client');
+          const [card] = bd.state.paymentMethods.filter((m) => m.clientId === client._id);
+          const swaps = bd.state.swaps.filter((x) => x.clientId === client._id);
+          assert.deepEqual(swaps.map((x) => [x.companyId, x.paymentMethodId, x.status]), [['64a000000000000000000005', card.method._id, 'completed']]);
+          assert.deepEqual(bd.state.auths.filter((a) => a.clientId === client._id).map((a) => a.items), [['swap']]);
+        },
+        'billerdirect/03-biller-direct-auth.json': () => {
+          const mine = bd.state.auths.filter((a) => a.clientId === SEED_CLIENT);
+          assert.deepEqual(mine.map((a) => [a.companyId, a.status]), [['64a000000000000000000001', 'verified'], ['64a000000000000000000004', 'verified']], 'the hold auth deleted, the MFA auth verified');
+        },
+        'billerdirect/06-biller-direct-payment.json': (run) => {
+          assert.deepEqual(bd.state.paymentMethods.filter((m) => m.clientId === SEED_CLIENT).map((m) => m.method._id), ['64b000000000000000000101'], 'the card and the bank account added, then deleted');
+          assert.equal(run.requests.filter((r) => r.method === 'DELETE').length, 2);
+        },
+        'billerdirect/07-biller-direct-client.json': () => {
+          const [client] = clientsNamed(/^client-\d+$/);
+          assert.ok(client);
+          assert.ok(bd.state.tokens.filter((t) => t.clientId === client._id).every((t) => t.revoked), 'its token revoked');
+          const [synced] = clientsNamed(/^sync-\d+$/);
+          assert.deepEqual(bd.state.paymentMethods.filter((m) => m.clientId === synced?._id).map((m) => m.method.identifier), ['grace-visa']);
+        },
+        'billerdirect/08-biller-direct-swap.json': () => {
+          assert.deepEqual(bd.state.swaps.filter((x) => x.clientId === SEED_CLIENT).map((x) => [x.companyId, x.paymentMethodId, x.status]), [
+            ['64a00000000000000000000e', '64b000000000000000000101', 'completed'],
+          ]);
+        },
+      };
+      for (const [file, check] of Object.entries(checks)) {
+        running().server.reset();
+        const flow = runnable(readExample(file).nodes);
+        const run = await runFlow(running(), flow, demoCredentials(flow));
+        checkRun(flow, run);
+        check(run);
+        await helper.unload();
+      }
+      // a second click on each journey works on fresh data of its own
+      for (const [file, pattern] of [['billerdirect/01-bill-pay-journey.json', /^billpay-\d+$/], ['billerdirect/02-card-swap-journey.json', /^swap-\d+$/]] as const) {
+        running().server.reset();
+        const flow = runnable(readExample(file).nodes);
+        checkRun(flow, await runFlow(running(), flow, demoCredentials(flow)));
+        await helper.unload();
+        await delay(5);
+        running().server.clearRequests();
+        checkRun(flow, await runFlow(running(), flow, demoCredentials(flow)));
+        await helper.unload();
+        assert.equal(clientsNamed(pattern).length, 2, `${file}: a second client`);
+      }
+    });
+
     it('the flows `npm start` deploys run together, every tab at once', async () => {
       const { flows, credentials } = buildDevFlows(readExamples(), { baseUrl: running().url });
       const run = await runFlow(running(), flows, credentials);
@@ -429,7 +604,11 @@ describe('examples', () => {
     const examples = readExamples();
     const options = {
       baseUrl: 'http://127.0.0.1:9999',
-      credentials: { 'q2-config': { clientId: 'id', clientSecret: 'secret' }, 'q2-corepro-config': { apiKey: 'key', apiSecret: 'key-secret' } },
+      credentials: {
+        'q2-config': { clientId: 'id', clientSecret: 'secret' },
+        'q2-corepro-config': { apiKey: 'key', apiSecret: 'key-secret' },
+        'q2-bd-config': { apiKey: 'bd-key' },
+      },
     };
 
     it('one tab per example, labelled from its file name, holding that example', () => {
@@ -451,11 +630,12 @@ describe('examples', () => {
         const configs = byType(flows, set.connectionType);
         assert.equal(configs.length, 1, `one ${set.connectionType}`);
         assert.equal(configs[0].id, connectionFor(set).id);
-        assert.equal(configs[0].baseUrl, options.baseUrl);
+        assert.equal(configs[0].baseUrl, set.connectionType === 'q2-bd-config' ? `${options.baseUrl}/v1` : options.baseUrl);
       }
       assert.deepEqual(credentials, {
         'q2-simulator-connection': { clientId: 'id', clientSecret: 'secret' },
         'corepro-simulator-connection': { apiKey: 'key', apiSecret: 'key-secret' },
+        'billerdirect-simulator-connection': { apiKey: 'bd-key' },
       });
     });
 
@@ -464,6 +644,7 @@ describe('examples', () => {
       assert.deepEqual(credentials, {
         'q2-simulator-connection': { clientId: 'demo-client', clientSecret: 'demo-secret' },
         'corepro-simulator-connection': { apiKey: 'example1', apiSecret: 'example1' },
+        'billerdirect-simulator-connection': { apiKey: 'sandbox-api-key' },
       });
     });
 

@@ -2,23 +2,31 @@
  * Shared test set-up: the real Node-RED runtime (node-red-node-test-helper) with this pack's nodes, the
  * project's simulator on a free loopback port, and a small flow around the node under test:
  * node → helper "out", and a Catch node → helper "caught". The connection (id `conn`) is a Q2 Platform
- * `q2-config` (flowWith/load) or a CorePro/Helix `q2-corepro-config` (coreproFlowWith/loadCorePro).
+ * `q2-config` (flowWith/load), a CorePro/Helix `q2-corepro-config` (coreproFlowWith/loadCorePro) or a Biller Direct
+ * `q2-bd-config` (bdFlowWith/loadBillerDirect).
  */
+import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
 import type { NodeMessage } from 'node-red';
-import { startSimulator, type RunningSimulator, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
+import { startSimulator, type RecordedRequest, type RunningSimulator, BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
 import q2Config = require('../nodes/q2-config');
 import q2Platform = require('../nodes/q2-platform');
 import q2CoreProConfig = require('../nodes/q2-corepro-config');
 import q2CorePro = require('../nodes/q2-corepro');
+import q2BdConfig = require('../nodes/q2-bd-config');
+import q2BillerDirect = require('../nodes/q2-billerdirect');
+import q2BdWebhook = require('../nodes/q2-bd-webhook');
+import q2BdSsoLink = require('../nodes/q2-bd-sso-link');
 
 helper.init(require.resolve('node-red'));
 
 export { helper };
-export const NODES = [q2Config, q2Platform, q2CoreProConfig, q2CorePro];
+export const NODES = [q2Config, q2Platform, q2CoreProConfig, q2CorePro, q2BdConfig, q2BillerDirect, q2BdWebhook, q2BdSsoLink];
 export const CONNECTION_CREDENTIALS = { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret };
 /** The simulator's Helix demo key (HTTP Basic), as the credentials of a q2-corepro-config. */
 export const COREPRO_CREDENTIALS = { apiKey: HELIX_DEMO_CREDENTIALS.apiKey, apiSecret: HELIX_DEMO_CREDENTIALS.apiSecret };
+/** The simulator's Biller Direct demo API key (Bearer), as the credentials of a q2-bd-config. */
+export const BILLER_DIRECT_CREDENTIALS: Record<string, string> = { apiKey: BILLER_DIRECT_DEMO_API_KEY };
 
 export type Msg = NodeMessage & {
   config?: unknown;
@@ -44,6 +52,11 @@ export function coreproConnectionNode(url: string, extra: Record<string, unknown
   return { id: 'conn', type: 'q2-corepro-config', name: 'Helix simulator', baseUrl: url, timeout: 5, ...extra };
 }
 
+/** A Biller Direct connection (`q2-bd-config`, id `conn`, environment custom) pointed at the simulator's `{url}/v1`. */
+export function bdConnectionNode(url: string, extra: Record<string, unknown> = {}): FlowNode {
+  return { id: 'conn', type: 'q2-bd-config', name: 'Biller Direct simulator', environment: 'custom', baseUrl: `${url}/v1`, timeout: 5, ...extra };
+}
+
 /** The nodes under test on the connection `connection` (id `conn`), plus out/catch helpers, on one tab. */
 export function flowOn(connection: FlowNode, nodes: FlowNode[]): FlowNode[] {
   return [
@@ -64,6 +77,16 @@ export function coreproFlowWith(url: string, nodes: FlowNode[], connectionExtra:
 /** Loads a CorePro/Helix flow; the connection `conn` gets the demo key unless `credentials.conn` replaces it. */
 export async function loadCorePro(flow: FlowNode[], credentials: Record<string, Record<string, string>> = {}): Promise<void> {
   await helper.load(NODES, flow, { conn: COREPRO_CREDENTIALS, ...credentials });
+}
+
+/** A Biller Direct flow: the node(s) under test (e.g. id `n1`) on a q2-bd-config connection, out and caught. */
+export function bdFlowWith(url: string, nodes: FlowNode[], connectionExtra: Record<string, unknown> = {}): FlowNode[] {
+  return flowOn(bdConnectionNode(url, connectionExtra), nodes);
+}
+
+/** Loads a Biller Direct flow; the connection `conn` gets the demo API key unless `credentials.conn` replaces it. */
+export async function loadBillerDirect(flow: FlowNode[], credentials: Record<string, Record<string, string>> = {}): Promise<void> {
+  await helper.load(NODES, flow, { conn: BILLER_DIRECT_CREDENTIALS, ...credentials });
 }
 
 /** One node under test with id `n1`, plus out/catch helpers. Extra nodes join the same tab. */
@@ -175,4 +198,79 @@ export function useSimulator(ctx: SimContext = simulatorContext()): SimContext {
     await helper.unload();
   });
   return ctx;
+}
+
+// ---- Biller Direct: shared assertions and set-up calls ---------------------------------------------------------
+
+/** The palette labels of the Biller Direct nodes (error texts start with them). */
+export const BD_LABELS: Readonly<Record<string, string>> = {
+  'q2-bd-auth': 'BD Auth',
+  'q2-bd-bill': 'BD Bill',
+  'q2-bd-company': 'BD Company',
+  'q2-bd-payment': 'BD Payment',
+  'q2-bd-client': 'BD Client',
+  'q2-bd-swap': 'BD Swap',
+  'q2-bd-partner': 'BD Partner',
+};
+
+/** The one request the simulator saw, with the demo API key as bearer, JSON Accept, no query and no signature. */
+export function bdOnlyCall(sim: RunningSimulator): RecordedRequest {
+  assert.equal(sim.server.requests.length, 1, sim.server.requests.map((r) => `${r.method} ${r.path}`).join(', '));
+  const [call] = sim.server.requests;
+  assert.equal(call.headers.authorization, `Bearer ${BILLER_DIRECT_DEMO_API_KEY}`);
+  assert.equal(call.headers.accept, 'application/json');
+  assert.equal(call.headers.signature, undefined, 'no Signature without a signing key');
+  assert.deepEqual(call.query, {});
+  return call;
+}
+
+/** Method, path and body of a request; without `body`, no body and no Content-Type. */
+export function bdAssertRequest(call: RecordedRequest, method: string, path: string, body?: Record<string, unknown>): void {
+  assert.equal(`${call.method} ${call.path}`, `${method} ${path}`);
+  if (body === undefined) {
+    assert.equal(call.rawBody, '', 'no body');
+    assert.equal(call.headers['content-type'], undefined, 'no Content-Type without a body');
+  } else {
+    assert.equal(call.headers['content-type'], 'application/json');
+    assert.deepEqual(call.body, body, 'the body as sent');
+  }
+}
+
+/** A request id as the simulator's Biller Direct module sends it (a UUID in the `request-id` header). */
+export const BD_REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The message reached the output (HTTP 200, msg.q2.requestId from the `request-id` header): returns it and msg.payload. */
+export function bdSuccess<T = Record<string, unknown>>(outcome: Outcome): { out: Msg; payload: T } {
+  if (outcome.caught) throw new Error(`expected the output, got Catch: ${outcome.caught.error?.message ?? '?'}`);
+  const { out } = outcome;
+  if (!out) throw new Error('the message reached neither the output nor Catch');
+  if (out.statusCode !== 200) throw new Error(`msg.statusCode is ${String(out.statusCode)}, not 200`);
+  if (typeof out.q2?.requestId !== 'string' || !BD_REQUEST_ID.test(out.q2.requestId)) throw new Error(`msg.q2.requestId is ${String(out.q2?.requestId)}`);
+  return { out, payload: out.payload as T };
+}
+
+/** The message reached Catch (and not the output) with an error that starts with the node's label. */
+export function bdFailure(outcome: Outcome, label: string): { caught: Msg; text: string } {
+  if (outcome.out) throw new Error(`expected Catch, but the message reached the output (msg.statusCode ${String(outcome.out.statusCode)})`);
+  const { caught } = outcome;
+  if (!caught?.error) throw new Error('the message did not reach Catch with an error');
+  const text = caught.error.message;
+  if (!text.startsWith(`${label}: `)) throw new Error(`the error does not start with "${label}: ": "${text}"`);
+  return { caught, text };
+}
+
+/** Calls the simulator's Biller Direct API directly with the demo key (test set-up); throws on a non-2xx answer. */
+export async function bdApi<T = Record<string, unknown>>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${BILLER_DIRECT_DEMO_API_KEY}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${sim.url}/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`set-up ${method} ${path}: HTTP ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** A date `days` from today (UTC) as the test companies' `dueDate` input: mm/dd/yyyy. */
+export function bdDueDate(days: number): string {
+  const d = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+  return `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()}`;
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { NODE_SETS } from '../lib/build/editor';
+import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/build/editor';
 import { nodeSpecs } from '../lib/q2-request';
 import { startSimulator, type RunningSimulator } from '../lib/simulator';
 
@@ -21,7 +21,11 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 };
 const FLOOR = pkg['node-red'].version.replace(/^>=\s*/, '');
 /** every type the pack registers: its connections (the `*-config` node sets) and every node described in lib/ */
-const TYPES = [...Object.keys(pkg['node-red'].nodes).filter((k) => k.endsWith('-config')), ...NODE_SETS.flatMap((set) => nodeSpecs(set).map((n) => n.type))];
+const TYPES = [
+  ...Object.keys(pkg['node-red'].nodes).filter((k) => k.endsWith('-config')),
+  ...NODE_SETS.flatMap((set) => nodeSpecs(set).map((n) => n.type)),
+  ...HAND_WRITTEN_NODES,
+];
 /** Node-RED's own start-up warnings, unrelated to any pack. */
 const RUNTIME_BOILERPLATE = [/Projects disabled/, /Using unencrypted credentials/];
 

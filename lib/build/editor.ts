@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ParamSpec } from '../operation';
+import { billerDirectNodeSet } from '../billerdirect/node-set';
 import { helixNodeSet } from '../helix/node-set';
 import { platformNodeSet } from '../platform/node-set';
 import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../q2-request';
@@ -17,7 +18,10 @@ const out = path.join(root, 'dist', 'nodes');
 
 type Words = { [key: string]: string | Words };
 
-export const NODE_SETS: readonly NodeSet[] = [platformNodeSet, helixNodeSet];
+export const NODE_SETS: readonly NodeSet[] = [platformNodeSet, billerDirectNodeSet, helixNodeSet];
+
+/** Nodes that are not operation nodes, with hand-written editors in nodes/ (and no connection of their own). */
+export const HAND_WRITTEN_NODES: readonly string[] = ['q2-bd-webhook', 'q2-bd-sso-link'];
 
 function word(words: Words, key: string): string | undefined {
   let node: string | Words | undefined = words;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NODE_SETS } from '../build/editor';
 import { nodeSpecs, type NodeSet } from '../q2-request';
-import { DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../simulator';
+import { BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../simulator';
 
 /** The project root (this file runs from dist/lib/dev). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -24,6 +24,8 @@ export interface ExampleConnection {
   id: string;
   name: string;
   credentials: Readonly<Record<string, string>>;
+  /** what follows the simulator's address in the connection's base URL, e.g. `/v1` for Biller Direct */
+  basePath?: string;
 }
 
 export const EXAMPLE_CONNECTIONS: readonly ExampleConnection[] = [
@@ -39,10 +41,23 @@ export const EXAMPLE_CONNECTIONS: readonly ExampleConnection[] = [
     name: 'CorePro simulator',
     credentials: { apiKey: HELIX_DEMO_CREDENTIALS.apiKey, apiSecret: HELIX_DEMO_CREDENTIALS.apiSecret },
   },
+  {
+    // environment `custom`; the simulator serves the Biller Direct API under /v1, like the real hosts
+    type: 'q2-bd-config',
+    id: 'billerdirect-simulator-connection',
+    name: 'Biller Direct simulator',
+    credentials: { apiKey: BILLER_DIRECT_DEMO_API_KEY },
+    basePath: '/v1',
+  },
 ];
 
 /** The id every example gives its Q2 Platform connection (kept for callers that know only the Platform). */
 export const EXAMPLE_CONNECTION_ID = 'q2-simulator-connection';
+
+/** The base URL of a connection type's example connection for a simulator at `simulatorUrl` (adds its basePath). */
+export function exampleBaseUrl(type: string, simulatorUrl: string): string {
+  return `${simulatorUrl.replace(/\/+$/, '')}${exampleConnection(type)?.basePath ?? ''}`;
+}
 
 /** The example connection of a config node type, if the pack has one. */
 export function exampleConnection(type: string): ExampleConnection | undefined {
@@ -138,7 +153,10 @@ function remapReferences(node: FlowNode, map: (id: string) => string): FlowNode 
 }
 
 export interface DevFlowOptions {
-  /** the simulator's base URL, set on every connection of a node set (q2-config, q2-corepro-config, …) */
+  /**
+   * the simulator's base URL, set on every connection of a node set (q2-config, q2-corepro-config, …), followed by
+   * the connection's basePath (`/v1` for q2-bd-config)
+   */
   baseUrl: string;
   /**
    * the credentials per connection type, e.g. `{'q2-corepro-config': {apiKey, apiSecret}}`; a type not given gets
@@ -161,7 +179,7 @@ export interface DevFlows {
  * One tab per example, labelled from its file name (or the file's own tab). A node id already used by an
  * earlier example gets a new id derived from its file and old id, so the result is the same on every run.
  * A config node shared by several examples (same id) is kept once; copies that differ are an error. Every
- * connection of a node set points at `opts.baseUrl` and gets its credentials.
+ * connection of a node set points at `opts.baseUrl` (plus its basePath) and gets its credentials.
  */
 export function buildDevFlows(examples: readonly Example[], opts: DevFlowOptions): DevFlows {
   const flows: FlowNode[] = [];
@@ -196,7 +214,7 @@ export function buildDevFlows(examples: readonly Example[], opts: DevFlowOptions
       if (n.type === 'tab') continue;
       if (isConfigNode(n)) {
         const isConnection = CONNECTION_TYPES.includes(n.type);
-        const config: FlowNode = isConnection ? { ...n, baseUrl: opts.baseUrl } : { ...n };
+        const config: FlowNode = isConnection ? { ...n, baseUrl: exampleBaseUrl(n.type, opts.baseUrl) } : { ...n };
         const json = JSON.stringify(config);
         const seen = configs.get(n.id);
         if (seen && seen.json !== json) throw new Error(`examples/${ex.name} and examples/${seen.from} define the config node ${n.id} differently`);

@@ -2,7 +2,8 @@
  * `npm start`: the Q2 simulator on 127.0.0.1:$Q2_SIM_PORT (default 8870) and Node-RED (the devDependency)
  * on 127.0.0.1:$PORT (default 1880) with this pack loaded from the project, using the user directory
  * `.node-red/`, and every example deployed on its own tab, every connection (of every node set) pointed at the
- * simulator with its demo credentials (Q2 Platform client, CorePro/Helix API key). settings.js, flows.json and
+ * simulator with its demo credentials (Q2 Platform client, CorePro/Helix API key, Biller Direct API key; the Biller
+ * Direct connection's base URL is the simulator's plus `/v1`). settings.js, flows.json and
  * flows_cred.json are written again on every start. Ctrl-C (SIGINT) or SIGTERM stops both.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { NODE_SETS } from '../build/editor';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import { buildDevFlows, EXAMPLE_CONNECTIONS, PROJECT_ROOT, readExamples } from './examples';
+import { buildDevFlows, EXAMPLE_CONNECTIONS, exampleBaseUrl, PROJECT_ROOT, readExamples } from './examples';
 
 const HOST = '127.0.0.1';
 const USER_DIR = path.join(PROJECT_ROOT, '.node-red');
@@ -174,10 +175,10 @@ async function main(): Promise<void> {
     console.error(`npm start: Node-RED exited (code ${code}); stopping the simulator`);
     stop(code || 1);
   });
-  const logins = EXAMPLE_CONNECTIONS.map((c) => `${c.name}: ${Object.values(c.credentials).join(' / ')}`).join('; ');
+  const logins = EXAMPLE_CONNECTIONS.map((c) => `    ${c.name}: ${exampleBaseUrl(c.type, sim.url)}  ${Object.values(c.credentials).join(' / ')}`).join('\n');
   console.log(
     `\n  Node-RED editor: ${editorUrl}  (${tabs} example tabs deployed)\n` +
-      `  Q2 simulator:    ${sim.url}  (${logins})\n` +
+      `  Q2 simulator:    ${sim.url}\n${logins}\n` +
       `  Press Ctrl-C to stop both.\n`,
   );
 }

@@ -1,0 +1,58 @@
+/**
+ * `q2-bd-sso-link`: builds the URL that opens Connect, CardSwap or Biller Direct for one client
+ * (lib/billerdirect/sso.ts). The SSO token comes from msg.config.token or, given an identifier, from
+ * client/create-token through a q2-bd-config connection (the same request the BD Client node makes).
+ */
+import type { Node, NodeAPI } from 'node-red';
+import { client } from '../lib/billerdirect/operations';
+import { Product, ssoSpec, ssoUrl } from '../lib/billerdirect/sso';
+import { Q2Error } from '../lib/errors';
+import { t } from '../lib/i18n';
+import { ConnectionNode, OperationNodeDef, readOverrides, resolveParams, sendOperation, wireInput } from '../lib/q2-request';
+import { StatusTracker } from '../lib/status';
+import { compileParams } from '../lib/validate';
+
+export = function (RED: NodeAPI): void {
+  const validate = compileParams(ssoSpec);
+  const createToken = client.operations.find((op) => op.name === 'createToken');
+  const label = t('q2-bd-sso-link:q2-bd-sso-link.paletteLabel');
+
+  function SsoLinkNode(this: Node, def: OperationNodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const status = new StatusTracker(node);
+    const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
+
+    wireInput(node, status, label, async (msg) => {
+      const overrides = readOverrides(msg, def.allowOverrides !== false);
+      const effective = validate(resolveParams(ssoSpec.params, def, {}, overrides, undefined));
+      let token = typeof effective.token === 'string' ? effective.token : undefined;
+      let statusCode = 200;
+      const q2: Record<string, unknown> = {};
+      if (!token) {
+        if (!effective.identifier) {
+          throw new Q2Error(t('sso.needToken'), { kind: 'input', status: t('status.invalidInput') });
+        }
+        const connection = configNode?.type === 'q2-bd-config' ? configNode.q2 : undefined;
+        if (!connection || configNode?.q2Problem || !createToken) {
+          throw new Q2Error(configNode?.q2Problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
+        }
+        const result = await sendOperation({ op: createToken, connection, resolved: {}, effective: {}, body: { identifier: effective.identifier } });
+        const issued = (result.payload as { token?: unknown } | undefined)?.token;
+        if (typeof issued !== 'string' || !issued) throw new Q2Error(t('sso.noTokenInResponse'), { kind: 'parse', status: t('status.badResponse') });
+        token = issued;
+        statusCode = result.statusCode;
+        Object.assign(q2, result.q2);
+      }
+      const url = ssoUrl(effective.product as Product, effective.environment as 'sandbox' | 'production', token, effective);
+      return { payload: url, statusCode, q2 };
+    });
+
+    node.on('close', (removed: boolean, closed: () => void) => {
+      status.clear();
+      closed();
+    });
+  }
+
+  RED.nodes.registerType('q2-bd-sso-link', SsoLinkNode);
+};
