@@ -14,7 +14,6 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { NodeInitializer } from 'node-red';
 import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/build/editor';
 import type { NamedRequest } from '../lib/operation';
 import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/q2-request';
@@ -23,7 +22,7 @@ import {
   buildDevFlows, CONNECTION_TYPES, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleBaseUrl, exampleConnection, exampleFiles, isConfigNode,
   nodeSetOf, readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode,
 } from '../lib/dev/examples';
-import { helper, NODES, type Msg } from './harness';
+import { CORE_NODES, helper, NODES, type Msg } from './harness';
 
 const SIM_PORT = 8870;
 const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
@@ -86,22 +85,6 @@ function demoCredentials(nodes: readonly FlowNode[]): Credentials {
   return credentials;
 }
 
-/** The core node types the examples may use, from the Node-RED the tests run. */
-const nodesDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve('node-red/package.json'))] }));
-function coreNode(file: string): NodeInitializer {
-  const mod: unknown = require(path.join(nodesDir, 'core', file));
-  if (typeof mod !== 'function') throw new Error(`core node ${file} is not a node module`);
-  return mod as NodeInitializer;
-}
-const CORE_NODES: Record<string, NodeInitializer> = {
-  inject: coreNode('common/20-inject.js'),
-  debug: coreNode('common/21-debug.js'),
-  catch: coreNode('common/25-catch.js'),
-  comment: coreNode('common/90-comment.js'),
-  function: coreNode('function/10-function.js'),
-  switch: coreNode('function/10-switch.js'),
-  change: coreNode('function/15-change.js'),
-};
 
 type Wires = string[][];
 

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
-import type { NodeMessage } from 'node-red';
+import path from 'node:path';
+import type { NodeInitializer, NodeMessage } from 'node-red';
 import { startSimulator, type RecordedRequest, type RunningSimulator, BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
 import q2Config = require('../nodes/q2-config');
 import q2Platform = require('../nodes/q2-platform');
@@ -19,6 +20,23 @@ import q2BdWebhook = require('../nodes/q2-bd-webhook');
 import q2BdSsoLink = require('../nodes/q2-bd-sso-link');
 
 helper.init(require.resolve('node-red'));
+
+/** The core node types example flows use, from the Node-RED the tests run. */
+const coreNodesDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve('node-red/package.json'))] }));
+function coreNode(file: string): NodeInitializer {
+  const mod: unknown = require(path.join(coreNodesDir, 'core', file));
+  if (typeof mod !== 'function') throw new Error(`core node ${file} is not a node module`);
+  return mod as NodeInitializer;
+}
+export const CORE_NODES: Record<string, NodeInitializer> = {
+  inject: coreNode('common/20-inject.js'),
+  debug: coreNode('common/21-debug.js'),
+  catch: coreNode('common/25-catch.js'),
+  comment: coreNode('common/90-comment.js'),
+  function: coreNode('function/10-function.js'),
+  switch: coreNode('function/10-switch.js'),
+  change: coreNode('function/15-change.js'),
+};
 
 export { helper };
 export const NODES = [q2Config, q2Platform, q2CoreProConfig, q2CorePro, q2BdConfig, q2BillerDirect, q2BdWebhook, q2BdSsoLink];

@@ -19,13 +19,12 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { NodeAPI, NodeInitializer } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { CompactEncrypt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type KeyLike } from 'jose';
 import { readExample } from '../lib/dev/examples';
 import { BILLER_DIRECT_COMPANY_IDS as CO, type BdEvent, type RunningSimulator } from '../lib/simulator';
-import { bdApi, bdDueDate, bdFlowWith, BILLER_DIRECT_CREDENTIALS, helper, NODES, simulatorContext, useSimulator, type FlowNode, type Msg } from './harness';
+import { bdApi, CORE_NODES, bdDueDate, bdFlowWith, BILLER_DIRECT_CREDENTIALS, helper, NODES, simulatorContext, useSimulator, type FlowNode, type Msg } from './harness';
 
 const ctx = simulatorContext();
 
@@ -705,21 +704,7 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
   });
 
   describe('examples/billerdirect-events against the simulator (its emitter posting to them)', () => {
-    const nodesDir = path.dirname(require.resolve('@node-red/nodes/package.json', { paths: [path.dirname(require.resolve('node-red/package.json'))] }));
-    const coreNode = (file: string): NodeInitializer => {
-      const mod: unknown = require(path.join(nodesDir, 'core', file));
-      if (typeof mod !== 'function') throw new Error(`core node ${file} is not a node module`);
-      return mod as NodeInitializer;
-    };
-    const CORE: Record<string, NodeInitializer> = {
-      inject: coreNode('common/20-inject.js'),
-      debug: coreNode('common/21-debug.js'),
-      catch: coreNode('common/25-catch.js'),
-      comment: coreNode('common/90-comment.js'),
-      function: coreNode('function/10-function.js'),
-      switch: coreNode('function/10-switch.js'),
-      change: coreNode('function/15-change.js'),
-    };
+    const CORE = CORE_NODES;
     const CONNECTION_ID = 'billerdirect-simulator-connection';
     let seen = new Map<string, Msg[]>();
 
