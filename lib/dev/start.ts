@@ -175,10 +175,14 @@ async function main(): Promise<void> {
     console.error(`npm start: Node-RED exited (code ${code}); stopping the simulator`);
     stop(code || 1);
   });
+  // Biller Direct events go to the event-router example's BD Webhook (signed with the simulator's partner key)
+  const eventsUrl = `${editorUrl}/q2/events`;
+  sim.webhooks.configure({ url: eventsUrl });
   const logins = EXAMPLE_CONNECTIONS.map((c) => `    ${c.name}: ${exampleBaseUrl(c.type, sim.url)}  ${Object.values(c.credentials).join(' / ')}`).join('\n');
   console.log(
     `\n  Node-RED editor: ${editorUrl}  (${tabs} example tabs deployed)\n` +
       `  Q2 simulator:    ${sim.url}\n${logins}\n` +
+      `  Biller Direct events are posted to ${eventsUrl}\n` +
       `  Press Ctrl-C to stop both.\n`,
   );
 }
