@@ -7,11 +7,10 @@
  *    that reaches Catch (everything is recorded the way test/secrecy.test.ts does).
  */
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
-import type { SinonSpy } from 'sinon';
 import { BILLER_DIRECT_SEED_IDS as SEED, type RunningSimulator } from '../lib/simulator';
 import {
-  BD_LABELS as LABELS, bdFailure, bdFlowWith, bdSuccess, helper, loadBillerDirect, send, simulatorContext, useSimulator, type FlowNode, type Msg,
+  BD_LABELS as LABELS, bdFailure, bdFlowWith, bdSuccess, caughtTexts, helper, loadBillerDirect, send, show, simulatorContext, spiedTexts, useSimulator,
+  type Evidence, type FlowNode, type Msg,
 } from './harness';
 
 const ctx = simulatorContext();
@@ -194,11 +193,6 @@ describe('Biller Direct input rules against the simulator', () => {
   // ---- secrecy ------------------------------------------------------------------------------------------------
 
   describe('card numbers, CVVs and account numbers', () => {
-    interface Evidence {
-      where: string;
-      text: string;
-    }
-    const show = (value: unknown): string => (typeof value === 'string' ? value : inspect(value, { depth: null, breakLength: Infinity }));
     const SECRETS: Array<[string, RegExp]> = [
       ['the card number', new RegExp(CARD_NUMBER)],
       ['the declined card number', new RegExp(DECLINED_CARD)],
@@ -239,27 +233,15 @@ describe('Biller Direct input rules against the simulator', () => {
     }
 
     function texts(): Evidence[] {
-      const found: Evidence[] = [];
-      for (const [i, call] of helper.log().getCalls().entries()) found.push({ where: `Node-RED log #${i}`, text: show(call.args) });
-      const anyNode = helper.getNode('out') as unknown as Record<'status' | 'error' | 'warn' | 'log', SinonSpy>;
-      for (const method of ['status', 'error', 'warn', 'log'] as const) {
-        for (const [i, call] of anyNode[method].getCalls().entries()) {
-          const who = (call.thisValue as { id?: string } | undefined)?.id ?? '?';
-          // the first argument is what is logged or shown; node.error()'s second is the message for Catch (tested below)
-          const [first] = call.args as unknown[];
-          found.push({ where: `node ${who}.${method}() #${i}`, text: first instanceof Error ? `${first.message} ${show(first)}` : show(first) });
-        }
-      }
-      for (const [i, msg] of caught.entries()) found.push({ where: `Catch message #${i} error`, text: msg.error?.message ?? '' });
-      for (const [i, line] of consoleLines.entries()) found.push({ where: `console #${i}`, text: line });
-      return found;
+      return [
+        ...spiedTexts({ firstArgOnly: true }),
+        ...caught.map((msg, i) => ({ where: `Catch message #${i} error`, text: msg.error?.message ?? '' })),
+        ...consoleLines.map((line, i) => ({ where: `console #${i}`, text: line })),
+      ];
     }
 
     function catchMessages(): Evidence[] {
-      return caught.flatMap((msg, i) => [
-        { where: `Catch message #${i}`, text: JSON.stringify(msg) },
-        { where: `Catch message #${i} (inspected)`, text: show(msg) },
-      ]);
+      return caughtTexts(caught);
     }
 
     function leaks(evidence: Evidence[]): string[] {

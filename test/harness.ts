@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import type { NodeInitializer, NodeMessage } from 'node-red';
+import type { SinonSpy } from 'sinon';
 import { startSimulator, type RecordedRequest, type RunningSimulator, BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
 import q2Config = require('../nodes/q2-config');
 import q2Platform = require('../nodes/q2-platform');
@@ -291,4 +293,43 @@ export async function bdApi<T = Record<string, unknown>>(sim: RunningSimulator, 
 export function bdDueDate(days: number): string {
   const d = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
   return `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()}`;
+}
+
+/** A text a user or an operator could see, and where it was seen (for the secrecy checks). */
+export interface Evidence {
+  where: string;
+  text: string;
+}
+
+export function show(value: unknown): string {
+  return typeof value === 'string' ? value : inspect(value, { depth: null, breakLength: Infinity });
+}
+
+/**
+ * Everything Node-RED logged and every node's status/error/warn/log call since the flow was loaded. With
+ * `firstArgOnly`, only what is logged or shown: node.error()'s second argument, the message for Catch, is left
+ * to the caller's own Catch checks.
+ */
+export function spiedTexts(options: { firstArgOnly?: boolean } = {}): Evidence[] {
+  const found: Evidence[] = [];
+  for (const [i, call] of helper.log().getCalls().entries()) found.push({ where: `Node-RED log #${i}`, text: show(call.args) });
+  // the helper spies on Node.prototype, so any node's spy records the calls of every node
+  const anyNode = helper.getNode('out') as unknown as Record<'status' | 'error' | 'warn' | 'log', SinonSpy>;
+  for (const method of ['status', 'error', 'warn', 'log'] as const) {
+    for (const [i, call] of anyNode[method].getCalls().entries()) {
+      const who = (call.thisValue as { id?: string } | undefined)?.id ?? '?';
+      const args = options.firstArgOnly ? call.args.slice(0, 1) : call.args;
+      found.push({ where: `node ${who}.${method}() #${i}`, text: show(args) });
+      for (const arg of args) if (arg instanceof Error) found.push({ where: `node ${who}.${method}() #${i} message`, text: arg.message });
+    }
+  }
+  return found;
+}
+
+/** Whole messages that reached Catch, as JSON and as inspected. */
+export function caughtTexts(caught: readonly Msg[]): Evidence[] {
+  return caught.flatMap((msg, i) => [
+    { where: `Catch message #${i}`, text: JSON.stringify(msg) },
+    { where: `Catch message #${i} (inspected)`, text: show(msg) },
+  ]);
 }

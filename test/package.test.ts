@@ -172,6 +172,11 @@ describe('package: npm pack installed into a fresh Node-RED user directory', fun
       assert.ok(fs.existsSync(path.join(installed, file.replace(/\.js$/, '.html'))), `${file} editor`);
     }
     assert.ok(fs.existsSync(path.join(installed, 'dist', 'nodes', 'locales', 'en-US', 'q2-platform.html')));
+    for (const type of Object.keys(pkg['node-red'].nodes).filter((k) => k.endsWith('-config'))) {
+      const editor = fs.readFileSync(path.join(installed, 'dist', 'nodes', `${type}.html`), 'utf8');
+      assert.doesNotMatch(editor, /q2:connection-rows/, `${type}: the shared rows were written in`);
+      for (const key of ['allowedOrigins', 'timeout', 'tls', 'proxy']) assert.match(editor, new RegExp(`id="node-config-input-${key}"`), `${type}: ${key} row`);
+    }
     assert.ok(fs.existsSync(path.join(installed, 'examples')));
     assert.equal(fs.existsSync(path.join(installed, 'dist', 'test')), false);
   });

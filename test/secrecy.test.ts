@@ -6,10 +6,8 @@
  * simulator issued.
  */
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
-import type { SinonSpy } from 'sinon';
 import { startSimulator, type RunningSimulator } from '../lib/simulator';
-import { flowWith, helper, load, send, type FlowNode, type Msg, type Outcome } from './harness';
+import { caughtTexts, flowWith, helper, load, send, show, spiedTexts, type Evidence, type FlowNode, type Msg, type Outcome } from './harness';
 
 const CLIENT_ID = 'secrecy-client';
 const CLIENT_SECRET = 'cs-Zq8v1Lr7Kx2Wn5Tb3Pm9';
@@ -21,15 +19,6 @@ const TAX_ID = '012345678';
 type Console = Pick<typeof console, 'log' | 'info' | 'warn' | 'error' | 'debug'>;
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
-/** Everything a scenario produced that a user or an operator could see, as labelled texts. */
-interface Evidence {
-  where: string;
-  text: string;
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? value : inspect(value, { depth: null, breakLength: Infinity });
-}
 
 class Recorder {
   readonly tokens = new Set<string>();
@@ -71,22 +60,11 @@ class Recorder {
 
   /** What was logged, shown and caught since the flow was loaded (the helper's spies live until unload). */
   evidence(): Evidence[] {
-    const found: Evidence[] = [];
-    for (const [i, call] of helper.log().getCalls().entries()) found.push({ where: `Node-RED log #${i}`, text: show(call.args) });
-    const anyNode = helper.getNode('out') as unknown as Record<'status' | 'error' | 'warn' | 'log', SinonSpy>;
-    for (const method of ['status', 'error', 'warn', 'log'] as const) {
-      for (const [i, call] of anyNode[method].getCalls().entries()) {
-        const who = (call.thisValue as { id?: string } | undefined)?.id ?? '?';
-        found.push({ where: `node ${who}.${method}() #${i}`, text: show(call.args) });
-        for (const arg of call.args) if (arg instanceof Error) found.push({ where: `node ${who}.${method}() #${i} message`, text: arg.message });
-      }
-    }
-    for (const [i, msg] of this.caughtMessages.entries()) {
-      found.push({ where: `Catch message #${i}`, text: JSON.stringify(msg) });
-      found.push({ where: `Catch message #${i} (inspected)`, text: show(msg) });
-    }
-    for (const [i, line] of this.consoleLines.entries()) found.push({ where: `console #${i}`, text: line });
-    return found;
+    return [
+      ...spiedTexts(),
+      ...caughtTexts(this.caughtMessages),
+      ...this.consoleLines.map((line, i) => ({ where: `console #${i}`, text: line })),
+    ];
   }
 
   get caught(): readonly Msg[] {

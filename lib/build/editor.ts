@@ -245,6 +245,26 @@ export function helpHtml(set: NodeSet, words: Words): string {
   return nodeSpecs(set).map((spec) => helpFor(set, words, spec)).join('\n\n') + '\n';
 }
 
+/**
+ * The rows every connection editor shares (allowed origins, timeout, TLS, proxy), written where a hand-written
+ * config editor has the marker `<!-- q2:connection-rows … -->`; labels come from that node's own words.
+ */
+export function connectionRows(type: string): string {
+  const row = (id: string, inner: string) => `  <div class="form-row"${id ? ` id="${id}"` : ''}>\n    ${inner}\n  </div>`;
+  const label = (key: string, icon?: string) =>
+    `<label for="node-config-input-${key}">${icon ? `<i class="fa ${icon}"></i> ` : ''}<span data-i18n="${type}.label.${key}"></span></label>`;
+  return [
+    row('', `${label('allowedOrigins')}\n    <input type="text" id="node-config-input-allowedOrigins" style="width:70%" data-i18n="[placeholder]${type}.placeholder.allowedOrigins">`),
+    row('', `${label('timeout', 'fa-clock-o')}\n    <input type="text" id="node-config-input-timeout" style="width:80px">`),
+    row(`${type}-tls-row`, `${label('tls', 'fa-shield')}\n    <input type="text" id="node-config-input-tls">`),
+    row('', `${label('proxy', 'fa-globe')}\n    <input type="text" id="node-config-input-proxy">`),
+  ].join('\n');
+}
+
+export function withConnectionRows(type: string, html: string): string {
+  return html.replace(/^ *<!-- q2:connection-rows[^>]*-->$/m, connectionRows(type));
+}
+
 function copyDir(from: string, to: string): void {
   if (!fs.existsSync(from)) return;
   fs.mkdirSync(to, { recursive: true });
@@ -279,7 +299,9 @@ function main(): void {
   copyDir(path.join(root, 'icons'), path.join(out, 'icons'));
   copyDir(path.join(root, 'locales'), path.join(out, 'locales'));
   for (const file of fs.readdirSync(path.join(root, 'nodes'))) {
-    if (file.endsWith('.html')) fs.copyFileSync(path.join(root, 'nodes', file), path.join(out, file));
+    if (!file.endsWith('.html')) continue;
+    const html = fs.readFileSync(path.join(root, 'nodes', file), 'utf8');
+    fs.writeFileSync(path.join(out, file), withConnectionRows(file.replace(/\.html$/, ''), html));
   }
   for (const set of NODE_SETS) {
     const words = readWords(set.namespace);
