@@ -4,7 +4,7 @@
  */
 import type https from 'node:https';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { Connection } from './connection';
+import type { Connection, Reliability } from './connection';
 import type { HttpClientOptions, ProxySettings } from './http';
 import { t } from './i18n';
 import type { ConnectionNode } from './q2-request';
@@ -22,9 +22,54 @@ type ProxyConfigNode = Node & { url?: string; noproxy?: string[]; credentials?: 
 
 export const DEFAULT_TIMEOUT_S = 30;
 
+/**
+ * The reliability settings every connection has (README "Reliability"): the runtime reads them here, and the
+ * build writes their editor rows, defaults and help from this same table.
+ */
+export const RELIABILITY_SETTINGS = [
+  { key: 'maxInFlight', default: 32, min: 1, max: 1000, unit: '' },
+  { key: 'queueLength', default: 10000, min: 0, max: 1000000, unit: '' },
+  { key: 'queueWait', default: 120, min: 0.1, max: 86400, unit: 's' },
+  { key: 'retryAttempts', default: 3, min: 1, max: 10, unit: '' },
+  { key: 'retryDelay', default: 0.5, min: 0, max: 60, unit: 's' },
+  { key: 'retryMaxDelay', default: 10, min: 0, max: 600, unit: 's' },
+  { key: 'maxResponseMB', default: 16, min: 0.001, max: 1024, unit: 'MB' },
+  { key: 'stopGrace', default: 5, min: 0, max: 12, unit: 's' },
+] as const;
+
+export type ReliabilityKey = (typeof RELIABILITY_SETTINGS)[number]['key'];
+
+/** A setting's number: the default when blank or not a number, kept within its bounds. */
+function settingOf(def: ConnectionNodeDef, key: ReliabilityKey): number {
+  const spec = RELIABILITY_SETTINGS.find((s) => s.key === key) as (typeof RELIABILITY_SETTINGS)[number];
+  const raw = def[key];
+  const value = raw === '' || raw === undefined || raw === null ? NaN : Number(raw);
+  if (!Number.isFinite(value)) return spec.default;
+  return Math.min(spec.max, Math.max(spec.min, value));
+}
+
+export function reliabilityOf(def: ConnectionNodeDef): Reliability {
+  return {
+    limits: {
+      limit: Math.round(settingOf(def, 'maxInFlight')),
+      queueLength: Math.round(settingOf(def, 'queueLength')),
+      queueWaitMs: settingOf(def, 'queueWait') * 1000,
+    },
+    retry: {
+      attempts: Math.round(settingOf(def, 'retryAttempts')),
+      baseDelayMs: settingOf(def, 'retryDelay') * 1000,
+      maxDelayMs: settingOf(def, 'retryMaxDelay') * 1000,
+    },
+    graceMs: settingOf(def, 'stopGrace') * 1000,
+  };
+}
+
 export function httpOptions(RED: NodeAPI, def: ConnectionNodeDef): HttpClientOptions {
   const seconds = Number(def.timeout);
-  const options: HttpClientOptions = { timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_S) * 1000 };
+  const options: HttpClientOptions = {
+    timeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_S) * 1000,
+    maxResponseBytes: Math.round(settingOf(def, 'maxResponseMB') * 1024 * 1024),
+  };
   const tlsNode = def.tls ? (RED.nodes.getNode(def.tls) as TlsConfigNode | null) : null;
   if (tlsNode && typeof tlsNode.addTLSOptions === 'function') options.tls = tlsNode.addTLSOptions({});
   const proxyNode = def.proxy ? (RED.nodes.getNode(def.proxy) as ProxyConfigNode | null) : null;
@@ -48,18 +93,21 @@ export function registerConnection<D extends ConnectionNodeDef>(
   RED: NodeAPI,
   type: string,
   credentials: Record<string, { type: 'password' | 'text' }>,
-  create: (def: D, creds: Record<string, string | undefined>, http: HttpClientOptions) => Connection,
+  create: (def: D, creds: Record<string, string | undefined>, http: HttpClientOptions, reliability: Reliability) => Connection,
 ): void {
   function ConnectionConfigNode(this: ConnectionNode, def: D) {
     RED.nodes.createNode(this, def);
     const creds = (this.credentials ?? {}) as Record<string, string | undefined>;
-    const connection = create(def, creds, httpOptions(RED, def));
+    const connection = create(def, creds, httpOptions(RED, def), reliabilityOf(def));
     this.q2 = connection;
     this.q2Problem = connection.problem;
     if (connection.badOrigins.length) this.warn(t('errors.badOrigins', { count: connection.badOrigins.length }));
-    this.on('close', (done: () => void) => {
-      connection.close();
-      done();
+    // queued requests leave unsent, those on the wire get the grace period, then everything is released
+    this.on('close', (_removed: boolean, done: () => void) => {
+      connection.close().then(done, (err: unknown) => {
+        this.error(err instanceof Error ? err.message : String(err));
+        done();
+      });
     });
   }
   RED.nodes.registerType(type, ConnectionConfigNode, { credentials });

@@ -2,7 +2,11 @@
  * The one error type that reaches Catch nodes, and the redaction applied to any text that came from a server.
  * A Q2Error never carries request headers, credentials or the request body: only what is safe to log.
  */
-export type Q2ErrorKind = 'input' | 'config' | 'security' | 'http' | 'api' | 'timeout' | 'network' | 'parse';
+/**
+ * `queue`: refused by the connection's queue (full, or waited too long), never sent; `tooLarge`: the response
+ * body passed the limit; `stopped`: the node or connection closed before the message ended.
+ */
+export type Q2ErrorKind = 'input' | 'config' | 'security' | 'http' | 'api' | 'timeout' | 'network' | 'parse' | 'queue' | 'tooLarge' | 'stopped';
 
 export interface Q2ErrorDetails {
   kind: Q2ErrorKind;
@@ -22,6 +26,8 @@ export class Q2Error extends Error {
   readonly body?: unknown;
   readonly status: string;
   readonly q2?: Record<string, unknown>;
+  /** for a token failure that asked for a wait: how long the token cache holds off */
+  holdMs?: number;
 
   constructor(message: string, details: Q2ErrorDetails) {
     super(message);

@@ -19,7 +19,15 @@ export interface HttpClientOptions {
   timeoutMs: number;
   tls?: https.AgentOptions;
   proxy?: ProxySettings;
+  /** sockets per origin; the connection's scheduler keeps requests below it, so the agent never queues */
   maxSockets?: number;
+  /** a larger response body is refused (and not kept) */
+  maxResponseBytes?: number;
+}
+
+/** Per-request controls: a signal that cancels it (a node or connection closing). */
+export interface SendControls {
+  signal?: AbortSignal;
 }
 
 export interface HttpRequest {
@@ -36,17 +44,31 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-/** Thrown when no HTTP response arrived; `code` is safe to show (never the URL or a header). */
+/**
+ * Why no usable HTTP response arrived: `timeout` (none within the timeout), `network` (refused, reset, DNS…),
+ * `tooLarge` (the body passed the limit and was dropped), `cancelled` (aborted by a close).
+ */
+export type TransportKind = 'timeout' | 'network' | 'tooLarge' | 'cancelled';
+
+/** Thrown when no usable HTTP response arrived; `code` is safe to show (never the URL or a header). */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network',
+    readonly kind: TransportKind,
     readonly code: string,
     readonly durationMs: number,
+    /** the request provably never reached a server (connection refused, DNS failure) */
+    readonly neverSent = false,
+    /** the HTTP status, when a response had started (a body over the limit) */
+    readonly status?: number,
   ) {
     super(`${kind}: ${code}`);
     this.name = 'TransportError';
   }
 }
+
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function bypassesProxy(target: URL, noproxy: string[]): boolean {
   const host = target.hostname.toLowerCase();
@@ -66,7 +88,7 @@ export class HttpClient {
   private readonly axios: AxiosInstance;
 
   constructor(private readonly options: HttpClientOptions) {
-    const maxSockets = options.maxSockets ?? 32;
+    const maxSockets = options.maxSockets ?? 34;
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...options.tls });
     if (options.proxy) {
@@ -88,6 +110,14 @@ export class HttpClient {
     });
   }
 
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
+  get maxResponseBytes(): number {
+    return this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
   private agentsFor(target: URL): { httpAgent: http.Agent; httpsAgent: https.Agent } {
     const proxy = this.proxyAgents[0];
     if (proxy && this.options.proxy && !bypassesProxy(target, this.options.proxy.noproxy)) {
@@ -96,9 +126,24 @@ export class HttpClient {
     return { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent };
   }
 
-  async send(request: HttpRequest): Promise<HttpResponse> {
+  /**
+   * Sends one request. The timeout runs from here (the request is sent now, not queued): no answer within it
+   * aborts the request. `controls.signal` aborts it too (reported as `cancelled`).
+   */
+  async send(request: HttpRequest, controls: SendControls = {}): Promise<HttpResponse> {
     const started = Date.now();
     const target = new URL(request.url);
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.options.timeoutMs);
+    const onCancel = (): void => abort.abort();
+    if (controls.signal?.aborted) abort.abort();
+    else controls.signal?.addEventListener('abort', onCancel, { once: true });
+    const maxBytes = this.maxResponseBytes;
+    let status: number | undefined;
     try {
       const res = await this.axios.request<string>({
         method: request.method,
@@ -106,10 +151,12 @@ export class HttpClient {
         // no body, no Content-Type (axios would otherwise default to form-encoded)
         headers: request.body === undefined ? { 'Content-Type': false, ...request.headers } : request.headers,
         data: request.body,
-        timeout: this.options.timeoutMs,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: abort.signal,
+        maxContentLength: maxBytes,
+        maxBodyLength: Infinity,
         ...this.agentsFor(target),
       });
+      status = res.status;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers ?? {})) {
         if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -117,9 +164,20 @@ export class HttpClient {
       return { status: res.status, headers, text: typeof res.data === 'string' ? res.data : '', durationMs: Date.now() - started };
     } catch (err) {
       const durationMs = Date.now() - started;
-      const code = (err as AxiosError).code ?? (err as NodeJS.ErrnoException).code ?? 'ERROR';
-      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' || (err as Error).name === 'CanceledError';
-      throw new TransportError(timedOut ? 'timeout' : 'network', timedOut ? 'timeout' : code, durationMs);
+      const axiosErr = err as AxiosError;
+      const code = axiosErr.code ?? (err as NodeJS.ErrnoException).code ?? 'ERROR';
+      if (timedOut) throw new TransportError('timeout', 'timeout', durationMs);
+      if (abort.signal.aborted) throw new TransportError('cancelled', 'cancelled', durationMs);
+      if (/maxContentLength/.test(axiosErr.message ?? '')) {
+        throw new TransportError('tooLarge', 'tooLarge', durationMs, false, axiosErr.response?.status ?? status);
+      }
+      const cause = (axiosErr.cause as NodeJS.ErrnoException | undefined)?.code;
+      const errno = NEVER_SENT.has(code) ? code : cause && NEVER_SENT.has(cause) ? cause : undefined;
+      if (errno) throw new TransportError('network', errno, durationMs, true);
+      throw new TransportError('network', code === 'ERR_BAD_RESPONSE' ? 'ECONNRESET' : code, durationMs);
+    } finally {
+      clearTimeout(timer);
+      controls.signal?.removeEventListener('abort', onCancel);
     }
   }
 

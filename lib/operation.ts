@@ -64,6 +64,11 @@ export interface RequestSpec {
   auth: 'connection' | 'client-credentials';
   /** a custom executor (Get Token); by default the request is built from the spec and sent */
   executor?: 'token';
+  /**
+   * a POST that only reads (a lookup or a search): retried like a GET on 502/503/504, timeouts and resets.
+   * Anything else that is not a GET is a write and is never retried once it may have reached the server.
+   */
+  safe?: boolean;
 }
 
 /** A node that makes one request (a Q2 Platform action). */

@@ -7,14 +7,17 @@
  *     which owns the HTTP client and the token, renewing and retrying once on 401,
  *  5. maps the response to the output, or to an error for Catch nodes, with no secret in any text.
  */
-import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Connection } from './connection';
 import { Q2Error } from './errors';
-import { HttpRequest, HttpResponse, TransportError } from './http';
 import { t } from './i18n';
+import { OperationResult, Q2Message, RunContext, wireInput } from './node-input';
 import type { Effective, NamedRequest, OperationSpec, ParamSpec, RequestSpec, Resolved, ResourceSpec } from './operation';
 import { StatusTracker } from './status';
+import { Ticket } from './ticket';
 import { compileBody, compileParams } from './validate';
+
+export type { OperationResult, Q2Message } from './node-input';
 
 export interface OperationNodeDef extends NodeDef {
   connection?: string;
@@ -22,8 +25,6 @@ export interface OperationNodeDef extends NodeDef {
   dataProperty?: string;
   [property: string]: unknown;
 }
-
-export type Q2Message = NodeMessageInFlow & { config?: unknown; statusCode?: number; q2?: Record<string, unknown> };
 
 /** A config node that carries a connection. */
 export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string };
@@ -37,14 +38,8 @@ export interface OperationContext {
   userToken?: string;
   /** the request body, already normalised and validated */
   body?: unknown;
-}
-
-export interface OperationResult {
-  payload: unknown;
-  statusCode: number;
-  q2: Record<string, unknown>;
-  /** keys to set on msg.config (keeping the others) */
-  configPatch?: Record<string, unknown>;
+  /** the message's ticket: its place in the connection's queue, its tries, its cancellation on close */
+  ticket: Ticket;
 }
 
 export type Executor = (ctx: OperationContext) => Promise<OperationResult>;
@@ -184,54 +179,12 @@ function paramsBody(op: RequestSpec, effective: Effective): Record<string, unkno
   return Object.keys(body).length ? body : undefined;
 }
 
-function transportError(err: TransportError): Q2Error {
-  return new Q2Error(t(`errors.${err.kind}`, { code: err.code }), { kind: err.kind, status: t(`status.${err.kind}`) });
+/** A request is a safe read when it is a GET or the operation table marks it so (lookups, searches). */
+export function isSafeRead(op: RequestSpec): boolean {
+  return op.method === 'GET' || op.safe === true;
 }
 
-/** The wait a 429 asks for (Retry-After in seconds or as a date), at most MAX_RETRY_WAIT_MS; 1 s when it says nothing. */
-export function retryAfterMs(res: HttpResponse, now = Date.now()): number {
-  const header = res.headers['retry-after'];
-  let wait = 1000;
-  if (header && /^\d+(\.\d+)?$/.test(header.trim())) wait = Number(header) * 1000;
-  else if (header && !Number.isNaN(Date.parse(header))) wait = Date.parse(header) - now;
-  return Math.min(Math.max(wait, 0), MAX_RETRY_WAIT_MS);
-}
-
-const MAX_RETRY_WAIT_MS = 10_000;
-
-/**
- * Sends with the message's own token, or the connection's, renewing it and retrying once on 401; a 429
- * (the request was not processed) is retried once after the advised wait.
- */
-async function sendAuthorised(ctx: OperationContext, request: HttpRequest): Promise<HttpResponse> {
-  const first = await sendRenewing(ctx, request);
-  if (first.status !== 429) return first;
-  await new Promise((resolve) => setTimeout(resolve, retryAfterMs(first)));
-  return sendRenewing(ctx, request);
-}
-
-async function sendRenewing(ctx: OperationContext, request: HttpRequest): Promise<HttpResponse> {
-  const send = (headers: Record<string, string>) => ctx.connection.http.send({ ...request, headers: { ...request.headers, ...headers } });
-  try {
-    if (ctx.userToken) return await send({ Authorization: `Bearer ${ctx.userToken}` });
-    const auth = await ctx.connection.authorize(request);
-    const first = await send(auth.headers);
-    if (first.status !== 401 || !auth.renew) return first;
-    auth.renew();
-    const again = await ctx.connection.authorize(request);
-    return await send(again.headers);
-  } catch (err) {
-    throw err instanceof TransportError ? transportError(err) : err;
-  }
-}
-
-function describeFailure(statusCode: number, reasons: string[], requestId: string | undefined): string {
-  const parts = [t('errors.http', { status: statusCode })];
-  if (reasons.length) parts.push(reasons.join('; '));
-  return `${parts.join(': ')} (${t('errors.requestId', { id: requestId ?? t('errors.none') })})`;
-}
-
-/** The default executor: build the request from the spec, send it, read the family's envelope. */
+/** The default executor: build the request from the spec, send it through the connection, return its envelope. */
 export async function sendOperation(ctx: OperationContext): Promise<OperationResult> {
   const { op, connection, effective } = ctx;
   const url = buildUrl(op, effective, connection.baseUrl);
@@ -241,110 +194,18 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
   const body = op.body ? ctx.body : paramsBody(op, effective);
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await sendAuthorised(ctx, { method: op.method, url, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const read = connection.family.interpret(res);
-  const q2 = { requestId: read.requestId, logRefId: read.logRefId, durationMs: res.durationMs, ...read.extra };
-  if (read.unreadable) {
-    throw new Q2Error(`${t('errors.notJson')} (${t('errors.http', { status: res.status })}, ${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`, {
-      kind: 'parse',
-      statusCode: res.status,
-      requestId: read.requestId,
-      body: read.body,
-      status: t('status.badResponse'),
-      q2,
-    });
-  }
-  if (!read.ok) {
-    throw new Q2Error(describeFailure(res.status, read.reasons, read.requestId), {
-      kind: res.status >= 400 ? 'http' : 'api',
-      statusCode: res.status,
-      requestId: read.requestId,
-      body: read.body,
-      status: res.status >= 400 ? t('status.httpError', { status: res.status }) : t('status.apiError'),
-      q2,
-    });
-  }
-  return { payload: read.body, statusCode: res.status, q2 };
-}
-
-/** Token fields a payload may carry (Get Token's output): never passed to Catch. */
-const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'];
-
-export function withoutTokens(payload: unknown): unknown {
-  if (!isPlainObject(payload) || !TOKEN_FIELDS.some((k) => k in payload)) return payload;
-  const copy: Record<string, unknown> = { ...payload };
-  for (const k of TOKEN_FIELDS) delete copy[k];
-  return copy;
-}
-
-/** Body fields that are card or account secrets: masked in a message that goes to Catch. */
-const SECRET_BODY_FIELDS = new Set(['cardNumber', 'cardCode', 'accountNumber']);
-
-/** A copy of plain data with card numbers, CVVs and account numbers masked (`******1234`, CVV `***`). */
-export function withoutSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSecrets);
-  if (!isPlainObject(value)) return value;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const secret = SECRET_BODY_FIELDS.has(key) && (typeof v === 'string' || typeof v === 'number');
-    copy[key] = !secret ? withoutSecrets(v) : key === 'cardCode' ? '***' : `******${String(v).slice(-4)}`;
-  }
-  return copy;
-}
-
-function scrubbedConfig(config: unknown): unknown {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) return config;
-  const copy: Record<string, unknown> = { ...(config as Record<string, unknown>) };
-  for (const key of Object.keys(copy)) if (SENSITIVE_CONFIG_KEYS.has(key)) delete copy[key];
-  return copy;
-}
-
-/**
- * The input handler every Q2 node shares: status while in flight, the result on msg (payload, statusCode,
- * q2, msg.config patch) and send, or — on any failure — the response body, statusCode and q2 on msg, secrets
- * removed from msg.config and token fields from the payload, a red ring, and done(err) for Catch nodes.
- * No rejection ever escapes (Node-RED would exit).
- */
-export function wireInput(
-  node: Node,
-  status: StatusTracker,
-  label: string,
-  run: (msg: Q2Message) => Promise<OperationResult>,
-  /** a message property other than payload that held the request body, to mask as well */
-  dataProperty?: { get(msg: Q2Message): unknown; set(msg: Q2Message, value: unknown): void },
-): void {
-  node.on('input', (msg, send, done) => {
-    const message = msg as Q2Message;
-    status.start();
-    run(message)
-      .then((result) => {
-        message.payload = result.payload;
-        message.statusCode = result.statusCode;
-        message.q2 = result.q2;
-        if (result.configPatch) {
-          const current = isPlainObject(message.config) ? message.config : {};
-          message.config = { ...current, ...result.configPatch };
-        }
-        status.succeed(t('status.ok', { status: result.statusCode }));
-        send(message);
-        done();
-      })
-      .catch((err: unknown) => {
-        const q2err = err instanceof Q2Error ? err : new Q2Error(t('errors.unexpected'), { kind: 'network', status: t('status.failed') });
-        message.payload = q2err.body !== undefined ? q2err.body : withoutSecrets(withoutTokens(message.payload));
-        if (dataProperty) dataProperty.set(message, withoutSecrets(dataProperty.get(message)));
-        if (q2err.statusCode !== undefined) message.statusCode = q2err.statusCode;
-        if (q2err.q2) message.q2 = q2err.q2;
-        if (message.config !== undefined) message.config = scrubbedConfig(message.config);
-        status.fail(q2err.status);
-        done(new Q2Error(`${label}: ${q2err.message}`, { kind: q2err.kind, statusCode: q2err.statusCode, requestId: q2err.requestId, status: q2err.status }));
-      })
-      .catch(() => {
-        /* done() itself threw: nothing more can be reported, but no rejection may escape */
-      });
-  });
+  const { res, read } = await connection.send(
+    {
+      method: op.method,
+      url,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      safe: isSafeRead(op),
+      auth: ctx.userToken ? { bearer: ctx.userToken } : 'connection',
+    },
+    ctx.ticket,
+  );
+  return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
 }
 
 /** Registers one node type per operation node and resource node of the set. */
@@ -401,13 +262,15 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     };
     if (connectionProblem()) status.problem(t('status.noConnection'));
 
-    async function run(msg: Q2Message): Promise<OperationResult> {
+    async function run(msg: Q2Message, ctx: RunContext): Promise<OperationResult> {
       const problem = connectionProblem();
       if (problem) throw new Q2Error(problem, { kind: 'config', status: t('status.noConnection') });
       const connection = (configNode as ConnectionNode).q2 as Connection;
       const overrides = readOverrides(msg, allowOverrides);
       const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
+      ctx.operation(op.name);
       const resolved = keepMostSpecific(resolveParams(op.params, def, nodeCredentials, overrides, connection), op.exactlyOne);
+      for (const p of op.params) if (p.sensitive) ctx.secret(resolved[p.key]?.value);
       const effective = validateParams(resolved);
       let userToken: string | undefined;
       const token = overrides && connection.family.userTokens ? own(overrides, 'accessToken') : undefined;
@@ -427,24 +290,25 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
         if (fromParams && isPlainObject(body)) body = { ...body, ...fromParams };
         validateBody(body);
       }
-      return executor({ op, connection, resolved, effective, userToken, body });
+      return executor({ op, connection, resolved, effective, userToken, body, ticket: ctx.ticket() });
     }
 
     const property = def.dataProperty && def.dataProperty !== 'payload' ? def.dataProperty : undefined;
+    const connection = (): Connection | undefined => (connectionProblem() ? undefined : configNode?.q2);
     wireInput(
       node,
       status,
-      label,
+      {
+        label,
+        sensitiveKeys: SENSITIVE_CONFIG_KEYS,
+        secrets: () => connection()?.secrets() ?? [],
+        graceMs: () => connection()?.reliability.graceMs ?? 0,
+        dataProperty: property
+          ? { get: (m) => RED.util.getMessageProperty(m, property), set: (m, v) => RED.util.setMessageProperty(m, property, v, false) }
+          : undefined,
+      },
       run,
-      property
-        ? { get: (m) => RED.util.getMessageProperty(m, property), set: (m, v) => RED.util.setMessageProperty(m, property, v, false) }
-        : undefined,
     );
-
-    node.on('close', (removed: boolean, closed: () => void) => {
-      status.clear();
-      closed();
-    });
   }
 
   RED.nodes.registerType(spec.type, OperationNode, { credentials });

@@ -1,13 +1,21 @@
 /**
  * An OAuth access token shared by every node on one connection. Fetched on first use, fetched once when many
- * callers ask at the same time (single flight), renewed shortly before it expires, and dropped when the API
- * answers 401 so that the next caller fetches a new one. Tokens live in memory only.
+ * callers ask at the same time (single flight: a failure, too, is shared by every caller waiting for it),
+ * renewed shortly before it expires (the margin is jittered so that many connections do not renew together),
+ * and dropped when the API answers 401 so that the next caller fetches a new one. After a failure that asked
+ * for a wait (HTTP 429 or 503 from the token endpoint), callers get that failure at once until the wait is
+ * over: one token request per backoff window, not one per message. Tokens live in memory only.
  */
 export interface TokenResponse {
   access_token: string;
   token_type?: string;
   expires_in?: number;
   [key: string]: unknown;
+}
+
+/** A failed fetch may say how long to hold off (ms) before the next one. */
+export interface HoldAdvice {
+  holdMs?: number;
 }
 
 interface Cached {
@@ -24,10 +32,12 @@ const MAX_MARGIN_MS = 60_000;
 export class TokenCache {
   private cached?: Cached;
   private pending?: Promise<Cached>;
+  private failure?: { error: unknown; until: number };
 
   constructor(
     private readonly fetchToken: () => Promise<TokenResponse>,
     private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
   ) {}
 
   private fresh(entry: Cached | undefined): entry is Cached {
@@ -39,7 +49,7 @@ export class TokenCache {
     const response = await this.fetchToken();
     const lifetimeS = typeof response.expires_in === 'number' && response.expires_in > 0 ? response.expires_in : DEFAULT_LIFETIME_S;
     const lifetimeMs = lifetimeS * 1000;
-    const margin = Math.min(MAX_MARGIN_MS, lifetimeMs / 10);
+    const margin = Math.min(MAX_MARGIN_MS, lifetimeMs / 10) * (1 + this.random() / 2);
     return { response, fetchedAt, expiresAt: fetchedAt + lifetimeMs - margin };
   }
 
@@ -47,11 +57,20 @@ export class TokenCache {
   async get(): Promise<TokenResponse> {
     if (this.fresh(this.cached)) return this.cached.response;
     if (!this.pending) {
+      if (this.failure && this.now() < this.failure.until) throw this.failure.error;
       this.pending = this.load()
-        .then((entry) => {
-          this.cached = entry;
-          return entry;
-        })
+        .then(
+          (entry) => {
+            this.cached = entry;
+            this.failure = undefined;
+            return entry;
+          },
+          (error: unknown) => {
+            const holdMs = (error as HoldAdvice | undefined)?.holdMs;
+            this.failure = holdMs && holdMs > 0 ? { error, until: this.now() + holdMs } : undefined;
+            throw error;
+          },
+        )
         .finally(() => {
           this.pending = undefined;
         });
@@ -72,7 +91,13 @@ export class TokenCache {
     if (this.cached?.response.access_token === token) this.cached = undefined;
   }
 
+  /** The cached token itself (scrubbed from error texts), if any. */
+  current(): string | undefined {
+    return this.cached?.response.access_token;
+  }
+
   clear(): void {
     this.cached = undefined;
+    this.failure = undefined;
   }
 }

@@ -19,13 +19,14 @@ export = function (RED: NodeAPI): void {
     RED,
     'q2-bd-config',
     { apiKey: { type: 'password' }, signingKey: { type: 'password' } },
-    (def, creds, http) =>
+    (def, creds, http, reliability) =>
       new BillerDirectConnection({
         baseUrl: billerDirectBaseUrl(def),
         apiKey: creds.apiKey,
         signingKey: creds.signingKey,
         allowedOrigins: listOf(def.allowedOrigins),
         http,
+        reliability,
       }),
   );
 };

@@ -8,7 +8,8 @@ import { client } from '../lib/billerdirect/operations';
 import { Product, ssoSpec, ssoUrl } from '../lib/billerdirect/sso';
 import { Q2Error } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { ConnectionNode, OperationNodeDef, readOverrides, resolveParams, sendOperation, wireInput } from '../lib/q2-request';
+import { wireInput } from '../lib/node-input';
+import { ConnectionNode, OperationNodeDef, readOverrides, resolveParams, SENSITIVE_CONFIG_KEYS, sendOperation } from '../lib/q2-request';
 import { StatusTracker } from '../lib/status';
 import { compileParams } from '../lib/validate';
 
@@ -23,7 +24,14 @@ export = function (RED: NodeAPI): void {
     const status = new StatusTracker(node);
     const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
 
-    wireInput(node, status, label, async (msg) => {
+    const usable = () => (configNode?.type === 'q2-bd-config' && !configNode.q2Problem ? configNode.q2 : undefined);
+    const options = {
+      label,
+      sensitiveKeys: SENSITIVE_CONFIG_KEYS,
+      secrets: () => usable()?.secrets() ?? [],
+      graceMs: () => usable()?.reliability.graceMs ?? 0,
+    };
+    wireInput(node, status, options, async (msg, ctx) => {
       const overrides = readOverrides(msg, def.allowOverrides !== false);
       const effective = validate(resolveParams(ssoSpec.params, def, {}, overrides, undefined));
       let token = typeof effective.token === 'string' ? effective.token : undefined;
@@ -37,7 +45,8 @@ export = function (RED: NodeAPI): void {
         if (!connection || configNode?.q2Problem || !createToken) {
           throw new Q2Error(configNode?.q2Problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
         }
-        const result = await sendOperation({ op: createToken, connection, resolved: {}, effective: {}, body: { identifier: effective.identifier } });
+        ctx.operation('createToken');
+        const result = await sendOperation({ op: createToken, connection, resolved: {}, effective: {}, body: { identifier: effective.identifier }, ticket: ctx.ticket() });
         const issued = (result.payload as { token?: unknown } | undefined)?.token;
         if (typeof issued !== 'string' || !issued) throw new Q2Error(t('sso.noTokenInResponse'), { kind: 'parse', status: t('status.badResponse') });
         token = issued;
@@ -46,11 +55,6 @@ export = function (RED: NodeAPI): void {
       }
       const url = ssoUrl(effective.product as Product, effective.environment as 'sandbox' | 'production', token, effective);
       return { payload: url, statusCode, q2 };
-    });
-
-    node.on('close', (removed: boolean, closed: () => void) => {
-      status.clear();
-      closed();
     });
   }
 

@@ -12,6 +12,7 @@ import { clip } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { listOf } from '../lib/config-node';
 import type { ConnectionNode } from '../lib/q2-request';
+import { Ticket } from '../lib/ticket';
 
 interface WebhookDef extends NodeDef {
   url?: string;
@@ -71,18 +72,24 @@ export = function (RED: NodeAPI): void {
     const dedupe = def.dedupe !== false && windowMs > 0;
     const app = RED.httpNode as unknown as HttpApp;
 
+    const keyFetches = new Set<Ticket>();
     let keys: Promise<KeySource | undefined> = Promise.resolve(undefined);
     if (def.keySource === 'keys' && creds.signingKeys) keys = parseKeySource(creds.signingKeys);
     if (def.keySource === 'connection') {
       const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
       const connection = configNode?.q2;
       if (connection) {
+        // through the connection like every request: its scheduler, retries for reads, timeouts and envelope
         const fetchKeys = async (): Promise<JSONWebKeySet> => {
-          const url = `${connection.baseUrl}/partner/public-keys`;
-          const auth = await connection.authorize({ method: 'GET', url });
-          const res = await connection.http.send({ method: 'GET', url, headers: { Accept: 'application/json', ...auth.headers } });
-          if (res.status >= 400) throw new Error(`HTTP ${res.status}`);
-          return JSON.parse(res.text) as JSONWebKeySet;
+          const ticket = new Ticket();
+          keyFetches.add(ticket);
+          try {
+            const url = `${connection.baseUrl}/partner/public-keys`;
+            const { read } = await connection.send({ method: 'GET', url, headers: { Accept: 'application/json' }, safe: true, auth: 'connection' }, ticket);
+            return read.body as JSONWebKeySet;
+          } finally {
+            keyFetches.delete(ticket);
+          }
         };
         keys = Promise.resolve({ kind: 'remote', fetch: fetchKeys });
       }
@@ -175,6 +182,7 @@ export = function (RED: NodeAPI): void {
     app.post(path, handler);
 
     node.on('close', (removed: boolean, done: () => void) => {
+      for (const ticket of keyFetches) ticket.cancel(0);
       const router = app._router ?? app.router;
       if (router) {
         router.stack = router.stack.filter((layer) => !(layer.route && layer.route.path === path && layer.route.methods.post));

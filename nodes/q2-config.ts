@@ -17,7 +17,7 @@ export = function (RED: NodeAPI): void {
     RED,
     'q2-config',
     { clientId: { type: 'password' }, clientSecret: { type: 'password' } },
-    (def, creds, http) =>
+    (def, creds, http, reliability) =>
       new PlatformConnection({
         baseUrl: def.baseUrl ?? '',
         apiVersion: def.apiVersion || 'v2',
@@ -28,6 +28,7 @@ export = function (RED: NodeAPI): void {
         clientSecret: creds.clientSecret,
         allowedOrigins: listOf(def.allowedOrigins),
         http,
+        reliability,
       }),
   );
 };

@@ -13,13 +13,14 @@ export = function (RED: NodeAPI): void {
     RED,
     'q2-corepro-config',
     { apiKey: { type: 'password' }, apiSecret: { type: 'password' } },
-    (def, creds, http) =>
+    (def, creds, http, reliability) =>
       new HelixConnection({
         baseUrl: def.baseUrl || HELIX_HOSTS['helix-sandbox'],
         apiKey: creds.apiKey,
         apiSecret: creds.apiSecret,
         allowedOrigins: listOf(def.allowedOrigins),
         http,
+        reliability,
       }),
   );
 };

@@ -600,16 +600,17 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       assert.equal(calls[1].headers.authorization, BASIC);
     });
 
-    it('a 429 twice goes to Catch with 50429 (one retry, no loop)', async () => {
+    it('a 429 on every try goes to Catch with 50429 after the connection’s three tries (no loop)', async () => {
       const sim = await deploy({ operation: 'list', customerId: '1001' });
-      sim.server.injectFault({ path: LIST, status: 429, headers: { 'retry-after': '1' }, body: tooMany, times: 2 });
+      sim.server.injectFault({ path: LIST, status: 429, headers: { 'retry-after': '1' }, body: tooMany, times: 3 });
       const { caught, text } = failure(await send({}));
       assert.equal(caught.statusCode, 429);
       assert.match(text, /HTTP 429/);
       assert.match(text, /50429 Rate limit exceeded/);
       assert.match(text, /req-429/);
+      assert.equal(caught.q2?.attempts, 3);
       await settle(1500);
-      assert.equal(sim.server.requestsTo(LIST).length, 2, 'exactly one retry');
+      assert.equal(sim.server.requestsTo(LIST).length, 3, 'three tries, then no more');
     });
 
     it('the simulator’s own rate limit: the 429 it answers is retried after its retry-after and succeeds', async () => {

@@ -139,7 +139,7 @@ describe('failures reach Catch (Node-RED)', () => {
       await assertNodeStillWorks({ config: { userID: '3' } });
     });
 
-    it('E3: Add External Account with one bad item (per-item results in the payload)', async () => {
+    it('E3: Add External Account with one bad item (per-item results in the payload, numbers masked)', async () => {
       const { sim } = ctx;
       await load(flowWith(sim.url, [{ id: 'n1', type: 'q2-add-external-account' }]));
       const good = { ABA: '022222222', Account: '99887766', LogonName: 'retail0' };
@@ -148,11 +148,12 @@ describe('failures reach Catch (Node-RED)', () => {
       assert.equal(caught.statusCode, 200);
       const payload = caught.payload as { success: boolean; requestid: string; data: unknown[]; errors: unknown[] };
       assert.equal(payload.success, false);
+      // routing and account numbers never reach Catch: the per-item results keep their last four digits
       assert.deepEqual(payload.data, [
-        { ABA: '022222222', Account: '99887766', Success: true },
-        { ABA: '022222222', Account: '11223344', Success: false },
+        { ABA: '******2222', Account: '******7766', Success: true },
+        { ABA: '******2222', Account: '******3344', Success: false },
       ]);
-      assert.deepEqual(payload.errors, [{ ABA: '022222222', Account: '11223344', Error: 'Unable to add external account' }]);
+      assert.deepEqual(payload.errors, [{ ABA: '******2222', Account: '******3344', Error: 'Unable to add external account' }]);
       assert.match(caught.error.message, /Add External Account: HTTP 200/);
       assert.match(caught.error.message, /Unable to add external account/);
       assert.ok(caught.error.message.includes(payload.requestid));

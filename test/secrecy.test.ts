@@ -170,7 +170,7 @@ describe('secrecy (Node-RED): no secret, token, SSN or TaxID in logs, statuses, 
     for (const out of [viaGetToken, byNodeSsn, byMsgSsn]) assert.equal(out.statusCode, 200);
 
     const evidence = recorder.evidence();
-    assertSeen(evidence, 'HTTP 200', 'requesting (1)');
+    assertSeen(evidence, 'HTTP 200', '1 in flight');
     assertNothingLeaks(recorder, evidence);
   });
 
@@ -260,7 +260,7 @@ describe('secrecy (Node-RED): no secret, token, SSN or TaxID in logs, statuses, 
   });
 
   it('a timeout with an SSN and a token in msg.config', async () => {
-    await loadFlow([{ id: 'n1', type: 'q2-lookup-user' }], {}, { timeout: 1 });
+    await loadFlow([{ id: 'n1', type: 'q2-lookup-user' }], {}, { timeout: 1, retryAttempts: 1 });
     const token = sim.platform.issueToken(CLIENT_ID).access_token;
     sim.server.injectFault({ path: '/v2/LookupUser', delayMs: 2000, status: 504 });
     const failure = caught(await send({ config: { ssn: SSN, accessToken: token } }));

@@ -61,7 +61,7 @@ describe('TokenCache', () => {
   describe('single flight', () => {
     it('100 concurrent get() calls cause one fetch and all get the same token', async () => {
       const endpoint = new FakeTokenEndpoint();
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       const waiters = Array.from({ length: 100 }, () => cache.get());
       await settle();
       assert.equal(endpoint.calls, 1);
@@ -74,7 +74,7 @@ describe('TokenCache', () => {
 
     it('a get() after the fetch completed uses the cached token without fetching', async () => {
       const endpoint = countingEndpoint(3600);
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       assert.equal((await cache.get()).access_token, 'token-1');
       now += 10_000;
       assert.equal((await cache.get()).access_token, 'token-1');
@@ -85,7 +85,7 @@ describe('TokenCache', () => {
   describe('renewal before expiry', () => {
     it('renews a one-hour token 60 s before it expires (the margin is capped at a minute)', async () => {
       const endpoint = countingEndpoint(3600);
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       const start = now;
       await cache.get();
       now = start + 3_540_000 - 1;
@@ -97,7 +97,7 @@ describe('TokenCache', () => {
 
     it('renews a short token a tenth of its lifetime early', async () => {
       const endpoint = countingEndpoint(10);
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       const start = now;
       await cache.get();
       now = start + 8_999;
@@ -108,7 +108,7 @@ describe('TokenCache', () => {
 
     it('measures the lifetime from when the fetch started', async () => {
       const endpoint = new FakeTokenEndpoint();
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       const start = now;
       const first = cache.get();
       await settle();
@@ -127,7 +127,7 @@ describe('TokenCache', () => {
       for (const expiresIn of [undefined, 0, -5]) {
         now = 1_000_000;
         const endpoint = countingEndpoint(expiresIn);
-        const cache = new TokenCache(endpoint.fetch, clock);
+        const cache = new TokenCache(endpoint.fetch, clock, () => 0);
         const start = now;
         await cache.get();
         now = start + 269_999;
@@ -141,7 +141,7 @@ describe('TokenCache', () => {
   describe('invalidate(token)', () => {
     it('drops the cached token when it is the one named', async () => {
       const endpoint = countingEndpoint(3600);
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       await cache.get();
       cache.invalidate('token-1');
       assert.equal((await cache.get()).access_token, 'token-2');
@@ -150,7 +150,7 @@ describe('TokenCache', () => {
 
     it('keeps the cached token when another token is named (a late 401 for an older token)', async () => {
       const endpoint = countingEndpoint(3600);
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       await cache.get();
       cache.invalidate('token-1');
       await cache.get(); // token-2 is cached now
@@ -162,7 +162,7 @@ describe('TokenCache', () => {
 
     it('clear() forgets the token', async () => {
       const endpoint = countingEndpoint(3600);
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       await cache.get();
       cache.clear();
       assert.equal(cache.remainingSeconds(), undefined);
@@ -173,7 +173,7 @@ describe('TokenCache', () => {
   describe('a failed fetch', () => {
     it('rejects every waiter with the error, caches nothing, and the next get() tries again', async () => {
       const endpoint = new FakeTokenEndpoint();
-      const cache = new TokenCache(endpoint.fetch, clock);
+      const cache = new TokenCache(endpoint.fetch, clock, () => 0);
       const waiters = Array.from({ length: 5 }, () => cache.get());
       await settle();
       assert.equal(endpoint.calls, 1);
@@ -197,12 +197,12 @@ describe('TokenCache', () => {
 
   describe('remainingSeconds()', () => {
     it('is undefined before the first fetch', () => {
-      const cache = new TokenCache(countingEndpoint(3600).fetch, clock);
+      const cache = new TokenCache(countingEndpoint(3600).fetch, clock, () => 0);
       assert.equal(cache.remainingSeconds(), undefined);
     });
 
     it('counts down the token’s own lifetime (not the renewal point), in whole seconds, never below 0', async () => {
-      const cache = new TokenCache(countingEndpoint(100).fetch, clock);
+      const cache = new TokenCache(countingEndpoint(100).fetch, clock, () => 0);
       const start = now;
       await cache.get();
       assert.equal(cache.remainingSeconds(), 100);
@@ -215,7 +215,7 @@ describe('TokenCache', () => {
     });
 
     it('is undefined when the token response has no expires_in', async () => {
-      const cache = new TokenCache(countingEndpoint(undefined).fetch, clock);
+      const cache = new TokenCache(countingEndpoint(undefined).fetch, clock, () => 0);
       await cache.get();
       assert.equal(cache.remainingSeconds(), undefined);
     });

@@ -4,7 +4,7 @@
  * ISO date, on every request. Signing uses Node's crypto; the key is parsed once, when the node starts.
  */
 import crypto from 'node:crypto';
-import { Authorization, Connection, OutgoingRequest } from '../connection';
+import { Authorization, Connection, OutgoingRequest, Reliability } from '../connection';
 import { Q2Error } from '../errors';
 import type { HttpClientOptions } from '../http';
 import { t } from '../i18n';
@@ -21,6 +21,7 @@ export interface BillerDirectConnectionOptions {
   signingKey?: string;
   allowedOrigins: string[];
   http: HttpClientOptions;
+  reliability?: Reliability;
 }
 
 /** The string Biller Direct signs (REFERENCE §2.10 step 2). */
@@ -36,7 +37,14 @@ export class BillerDirectConnection extends Connection {
   readonly signingKeyProblem?: string;
 
   constructor(options: BillerDirectConnectionOptions, private readonly now: () => Date = () => new Date()) {
-    super({ family: billerDirectFamily, baseUrl: options.baseUrl, extraOrigins: options.allowedOrigins, defaults: {}, http: options.http });
+    super({
+      family: billerDirectFamily,
+      baseUrl: options.baseUrl,
+      extraOrigins: options.allowedOrigins,
+      defaults: {},
+      http: options.http,
+      reliability: options.reliability,
+    });
     this.apiKey = options.apiKey || undefined;
     if (options.signingKey?.trim()) {
       try {
@@ -53,6 +61,10 @@ export class BillerDirectConnection extends Connection {
 
   override get problem(): string | undefined {
     return super.problem ?? this.signingKeyProblem;
+  }
+
+  protected secretValues(): Array<string | undefined> {
+    return [this.apiKey];
   }
 
   get signing(): boolean {

@@ -298,7 +298,7 @@ export const company: ResourceSpec = {
   operations: [
     request('categories', 'GET', '/company/categories'),
     request('get', 'GET', '/company/{companyId}', [inPath('companyId')]),
-    request('search', 'POST', '/company/search', [], body(companySearch)),
+    { ...request('search', 'POST', '/company/search', [], body(companySearch)), safe: true },
   ],
 };
 

@@ -10,6 +10,7 @@ import type { ParamSpec } from '../operation';
 import { billerDirectNodeSet } from '../billerdirect/node-set';
 import { helixNodeSet } from '../helix/node-set';
 import { platformNodeSet } from '../platform/node-set';
+import { RELIABILITY_SETTINGS } from '../config-node';
 import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../q2-request';
 import { q2EditorClient } from './editor-client';
 
@@ -246,23 +247,66 @@ export function helpHtml(set: NodeSet, words: Words): string {
 }
 
 /**
- * The rows every connection editor shares (allowed origins, timeout, TLS, proxy), written where a hand-written
- * config editor has the marker `<!-- q2:connection-rows … -->`; labels come from that node's own words.
+ * The rows every connection editor shares (allowed origins, timeout, the reliability settings, TLS, proxy),
+ * written where a hand-written config editor has the marker `<!-- q2:connection-rows … -->`; labels come from
+ * that node's own words (the reliability labels are merged into them from q2-common.json by connectionWords).
  */
 export function connectionRows(type: string): string {
   const row = (id: string, inner: string) => `  <div class="form-row"${id ? ` id="${id}"` : ''}>\n    ${inner}\n  </div>`;
   const label = (key: string, icon?: string) =>
     `<label for="node-config-input-${key}">${icon ? `<i class="fa ${icon}"></i> ` : ''}<span data-i18n="${type}.label.${key}"></span></label>`;
+  const numberRow = (key: string, icon?: string) => row('', `${label(key, icon)}\n    <input type="text" id="node-config-input-${key}" style="width:80px">`);
   return [
     row('', `${label('allowedOrigins')}\n    <input type="text" id="node-config-input-allowedOrigins" style="width:70%" data-i18n="[placeholder]${type}.placeholder.allowedOrigins">`),
-    row('', `${label('timeout', 'fa-clock-o')}\n    <input type="text" id="node-config-input-timeout" style="width:80px">`),
+    numberRow('timeout', 'fa-clock-o'),
+    ...RELIABILITY_SETTINGS.map((setting) => numberRow(setting.key)),
     row(`${type}-tls-row`, `${label('tls', 'fa-shield')}\n    <input type="text" id="node-config-input-tls">`),
     row('', `${label('proxy', 'fa-globe')}\n    <input type="text" id="node-config-input-proxy">`),
   ].join('\n');
 }
 
+/** The editor defaults of the reliability settings: a blank or out-of-range value is marked invalid. */
+export function connectionDefaults(indent: string): string {
+  return RELIABILITY_SETTINGS.map(
+    (s) =>
+      `${indent}${s.key}: { value: ${s.default}, validate: function (v) { return v === '' || v === undefined || /^\\$\\{\\S+\\}$/.test(v) || (!isNaN(Number(v)) && Number(v) >= ${s.min} && Number(v) <= ${s.max}); } },`,
+  ).join('\n');
+}
+
+/** The help of the timeout and reliability settings, and the Reliability section, from q2-common.json's words. */
+export function connectionHelp(words: Words): { properties: string; details: string } {
+  const text = (key: string): string => {
+    const value = key.split('.').reduce<Words | string | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), words);
+    if (typeof value !== 'string') throw new Error(`q2-common.json: connection.${key} is missing`);
+    return value;
+  };
+  const unit = (u: string) => (u === 's' ? 'seconds' : u === 'MB' ? 'MB' : 'number');
+  const properties = [
+    `  <dt>Timeout <span class="property-type">seconds</span></dt>\n  <dd>${text('help.timeout')}</dd>`,
+    ...RELIABILITY_SETTINGS.map((s) => `  <dt class="optional">${text(`label.${s.key}`)} <span class="property-type">${unit(s.unit)}</span></dt>\n  <dd>${text(`help.${s.key}`)}</dd>`),
+  ].join('\n');
+  const paragraphs = (words as Record<string, unknown>).reliability;
+  if (!Array.isArray(paragraphs)) throw new Error('q2-common.json: connection.reliability is missing');
+  const details = `<h4>${text('reliabilityTitle')}</h4>\n${paragraphs.map((p) => `<p>${String(p)}</p>`).join('\n')}`;
+  return { properties, details };
+}
+
 export function withConnectionRows(type: string, html: string): string {
-  return html.replace(/^ *<!-- q2:connection-rows[^>]*-->$/m, connectionRows(type));
+  return html
+    .replace(/^ *<!-- q2:connection-rows[^>]*-->$/m, connectionRows(type))
+    .replace(/^( *)\/\/ q2:connection-defaults.*$/m, (_line, indent: string) => connectionDefaults(indent));
+}
+
+/** A connection's help page with the generated reliability properties and section written in. */
+export function withConnectionHelp(html: string, words: Words): string {
+  const help = connectionHelp(words);
+  return html.replace(/^ *<!-- q2:connection-help[^>]*-->$/m, help.properties).replace(/^ *<!-- q2:reliability-help[^>]*-->$/m, help.details);
+}
+
+/** A connection's editor words with the reliability labels (from q2-common.json) added under `<type>.label`. */
+export function withConnectionWords(type: string, words: Words, connection: Words): Words {
+  const labels = connection.label;
+  return merge({ [type]: { label: typeof labels === 'object' && !Array.isArray(labels) ? labels : {} } }, words);
 }
 
 function copyDir(from: string, to: string): void {
@@ -298,10 +342,18 @@ function main(): void {
   fs.mkdirSync(out, { recursive: true });
   copyDir(path.join(root, 'icons'), path.join(out, 'icons'));
   copyDir(path.join(root, 'locales'), path.join(out, 'locales'));
+  const connection = readJson('q2-common.json').connection;
+  if (typeof connection !== 'object' || Array.isArray(connection)) throw new Error('q2-common.json: connection is missing');
   for (const file of fs.readdirSync(path.join(root, 'nodes'))) {
     if (!file.endsWith('.html')) continue;
+    const type = file.replace(/\.html$/, '');
     const html = fs.readFileSync(path.join(root, 'nodes', file), 'utf8');
-    fs.writeFileSync(path.join(out, file), withConnectionRows(file.replace(/\.html$/, ''), html));
+    fs.writeFileSync(path.join(out, file), withConnectionRows(type, html));
+    if (!html.includes('q2:connection-rows')) continue;
+    const localeDir = path.join(out, 'locales', 'en-US');
+    fs.writeFileSync(path.join(localeDir, `${type}.json`), `${JSON.stringify(withConnectionWords(type, readJson(`${type}.json`), connection), null, 2)}\n`);
+    const help = fs.readFileSync(path.join(root, 'locales', 'en-US', `${type}.html`), 'utf8');
+    fs.writeFileSync(path.join(localeDir, `${type}.html`), withConnectionHelp(help, connection));
   }
   for (const set of NODE_SETS) {
     const words = readWords(set.namespace);

@@ -1,5 +1,5 @@
 /** The CorePro/Helix connection: HTTP Basic with the API key and secret (REFERENCE §3.1). */
-import { Authorization, Connection } from '../connection';
+import { Authorization, Connection, Reliability } from '../connection';
 import { Q2Error } from '../errors';
 import type { HttpClientOptions } from '../http';
 import { t } from '../i18n';
@@ -18,16 +18,30 @@ export interface HelixConnectionOptions {
   apiSecret?: string;
   allowedOrigins: string[];
   http: HttpClientOptions;
+  reliability?: Reliability;
 }
 
 export class HelixConnection extends Connection {
   private readonly header?: string;
+  private readonly basic?: string;
 
-  constructor(options: HelixConnectionOptions) {
-    super({ family: helixFamily, baseUrl: options.baseUrl, extraOrigins: options.allowedOrigins, defaults: {}, http: options.http });
+  constructor(private readonly options: HelixConnectionOptions) {
+    super({
+      family: helixFamily,
+      baseUrl: options.baseUrl,
+      extraOrigins: options.allowedOrigins,
+      defaults: {},
+      http: options.http,
+      reliability: options.reliability,
+    });
     if (options.apiKey && options.apiSecret) {
-      this.header = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`, 'utf8').toString('base64')}`;
+      this.basic = Buffer.from(`${options.apiKey}:${options.apiSecret}`, 'utf8').toString('base64');
+      this.header = `Basic ${this.basic}`;
     }
+  }
+
+  protected secretValues(): Array<string | undefined> {
+    return [this.basic, this.options.apiSecret, this.options.apiKey];
   }
 
   async authorize(): Promise<Authorization> {

@@ -7,6 +7,16 @@ import type { ApiFamily, Interpreted } from '../connection';
 import type { HttpResponse } from '../http';
 import { parseJson, reasonsFrom } from '../platform/envelope';
 
+/**
+ * The wait Helix's `throttle` advises, in ms: its `reset` (seconds until the rate window resets) when it is a
+ * number. The object's shape is not documented (REFERENCE §3.1 only says it appears past 80 % of the limit).
+ */
+function throttleWaitMs(throttle: unknown): number | undefined {
+  if (throttle === null || typeof throttle !== 'object') return undefined;
+  const reset = (throttle as Record<string, unknown>).reset;
+  return typeof reset === 'number' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
+}
+
 export const helixFamily: ApiFamily = {
   id: 'helix',
   userTokens: false,
@@ -20,6 +30,6 @@ export const helixFamily: ApiFamily = {
     const errors = Array.isArray(env.errors) ? env.errors : [];
     const failed = res.status >= 400 || errors.length > 0;
     const extra = env.throttle !== undefined && env.throttle !== null ? { throttle: env.throttle } : undefined;
-    return { ok: !failed, body, requestId, reasons: failed ? reasonsFrom(errors) : [], extra };
+    return { ok: !failed, body, requestId, reasons: failed ? reasonsFrom(errors) : [], extra, retryAfterMs: throttleWaitMs(env.throttle) };
   },
 };

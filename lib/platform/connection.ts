@@ -2,11 +2,13 @@
  * The Q2 Platform connection: OAuth client-credentials. Owns the token cache shared by every node on the
  * connection, and fetches tokens (its own, or for Get Token with per-message credentials).
  */
-import { Authorization, Connection } from '../connection';
+import { Authorization, Connection, Interpreted, Reliability } from '../connection';
 import { clip, Q2Error, redact } from '../errors';
-import type { HttpClientOptions } from '../http';
-import { TransportError } from '../http';
+import type { HttpClientOptions, HttpResponse } from '../http';
 import { t } from '../i18n';
+import { maskData, scrubText } from '../mask';
+import { backoffMs, parseRetryAfter } from '../retry';
+import { Ticket } from '../ticket';
 import { TokenCache, TokenResponse } from '../token-cache';
 import { parseJson, platformFamily, reasonsFrom } from './envelope';
 
@@ -20,6 +22,7 @@ export interface PlatformConnectionOptions {
   clientSecret?: string;
   allowedOrigins: string[];
   http: HttpClientOptions;
+  reliability?: Reliability;
 }
 
 export interface TokenRequest {
@@ -50,6 +53,16 @@ function readTokenBody(text: string): Record<string, unknown> | undefined {
   return form.has('access_token') ? Object.fromEntries(form) : undefined;
 }
 
+/** The token endpoint's answer: JSON (or form-encoded) with an access_token is success, anything else is not. */
+function readTokenResponse(res: HttpResponse): Interpreted {
+  const body = readTokenBody(res.text);
+  const token = body?.access_token;
+  const requestId = typeof body?.requestid === 'string' ? body.requestid : (res.headers['x-request-id'] ?? res.headers['request-id']);
+  const ok = res.status < 400 && typeof token === 'string' && token !== '';
+  const reasons = !ok && body ? reasonsFrom(body.errors ?? [body]) : [];
+  return { ok, body, requestId, reasons };
+}
+
 export class PlatformConnection extends Connection {
   readonly tokenUrl: string;
   readonly tokens: TokenCache;
@@ -68,6 +81,7 @@ export class PlatformConnection extends Connection {
         scope: options.scope,
       },
       http: options.http,
+      reliability: options.reliability,
     });
     this.tokenUrl = tokenUrl;
     this.tokens = new TokenCache(() => this.fetchOwnToken());
@@ -78,55 +92,69 @@ export class PlatformConnection extends Connection {
     if (!clientId || !clientSecret) {
       throw new Q2Error(t('errors.noCredentials'), { kind: 'config', status: t('status.noCredentials') });
     }
-    const result = await this.requestToken({
+    const request = {
       url: this.tokenUrl,
       clientId,
       clientSecret,
       grantType: this.defaultFor('grantType') ?? 'client_credentials',
       scope: this.defaultFor('scope'),
-    });
+    };
+    // the connection's own token never waits behind the API traffic: it skips the scheduler
+    const result = await this.requestToken(request, new Ticket(), true);
     return result.response;
   }
 
-  /** POSTs a client-credentials token request (form fields, REFERENCE §1.3). Never puts a secret in an error. */
-  async requestToken(req: TokenRequest): Promise<TokenResult> {
+  /**
+   * POSTs a client-credentials token request (form fields, REFERENCE §1.3), retried like a read (a token
+   * request changes nothing) and after the wait a 429 or 503 asks for. Never puts a secret in an error; a
+   * failure that asked for a wait carries `holdMs`, so the token cache holds off for that long.
+   */
+  async requestToken(req: TokenRequest, ticket: Ticket = new Ticket(), direct = false): Promise<TokenResult> {
     const form = new URLSearchParams({ client_id: req.clientId, client_secret: req.clientSecret, grant_type: req.grantType });
     if (req.scope) form.set('scope', req.scope);
-    let res;
+    let exchange: { res: HttpResponse; read: Interpreted };
     try {
-      res = await this.http.send({
-        method: 'POST',
-        url: req.url,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: form.toString(),
-      });
+      exchange = await this.exchange(
+        {
+          method: 'POST',
+          url: req.url,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+          body: form.toString(),
+          safe: true,
+          auth: 'none',
+        },
+        ticket,
+        readTokenResponse,
+        direct,
+      );
     } catch (err) {
-      if (err instanceof TransportError) {
-        throw new Q2Error(t('errors.tokenTransport', { reason: t(`errors.${err.kind}`, { code: err.code }) }), {
-          kind: err.kind,
-          status: t(`status.${err.kind}`),
-        });
+      if (err instanceof Q2Error && (err.kind === 'timeout' || err.kind === 'network' || err.kind === 'tooLarge')) {
+        throw new Q2Error(t('errors.tokenTransport', { reason: err.message }), { kind: err.kind, status: t(`status.${err.kind}`), q2: err.q2 });
       }
       throw err;
     }
-    const body = readTokenBody(res.text);
-    const token = body?.access_token;
-    if (res.status >= 400 || typeof token !== 'string' || !token) {
-      const reasons = body ? reasonsFrom(body.errors ?? [body]) : [];
-      const reason = reasons.length ? reasons.join('; ') : body ? '' : t('errors.notJson');
-      const requestId = typeof body?.requestid === 'string' ? body.requestid : (res.headers['x-request-id'] ?? res.headers['request-id']);
-      const message = `${t('errors.token', { status: res.status })}${reason ? `: ${clip(redact(reason))}` : ''} (${t('errors.requestId', { id: requestId ?? t('errors.none') })})`;
-      const { access_token: _dropped, ...safeBody } = body ?? {};
-      throw new Q2Error(message, {
+    const { res, read } = exchange;
+    const body = read.body as Record<string, unknown> | undefined;
+    if (!read.ok) {
+      const secrets = [req.clientSecret, req.clientId, ...this.secrets()];
+      const reason = read.reasons.length ? read.reasons.join('; ') : body ? '' : t('errors.notJson');
+      const message = `${t('errors.token', { status: res.status })}${reason ? `: ${clip(redact(reason))}` : ''} (${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`;
+      const error = new Q2Error(scrubText(message, secrets), {
         kind: res.status >= 400 ? 'http' : 'parse',
         statusCode: res.status,
-        requestId,
-        body: body ? safeBody : res.text || undefined,
+        requestId: read.requestId,
+        body: body ? maskData(body, secrets) : res.text ? scrubText(clip(res.text, 500), secrets) : undefined,
         status: t('status.tokenFailed'),
+        q2: this.q2Of(ticket, res, read),
       });
+      if (res.status === 429 || res.status === 503) {
+        const { retry } = this.reliability;
+        error.holdMs = parseRetryAfter(res.headers['retry-after']) ?? Math.max(retry.baseDelayMs, backoffMs(retry, ticket.attempts + 1, () => 1));
+      }
+      throw error;
     }
     const expires = Number(body?.expires_in);
-    const response: TokenResponse = { ...body, access_token: token, expires_in: Number.isFinite(expires) ? expires : undefined };
+    const response: TokenResponse = { ...body, access_token: String(body?.access_token), expires_in: Number.isFinite(expires) ? expires : undefined };
     return { response, statusCode: res.status, durationMs: res.durationMs };
   }
 
@@ -135,8 +163,12 @@ export class PlatformConnection extends Connection {
     return { headers: { Authorization: `Bearer ${token.access_token}` }, renew: () => this.tokens.invalidate(token.access_token) };
   }
 
-  override close(): void {
+  protected secretValues(): Array<string | undefined> {
+    return [this.options.clientSecret, this.options.clientId, this.tokens.current()];
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
     this.tokens.clear();
-    super.close();
   }
 }

@@ -23,7 +23,7 @@ export async function getToken(ctx: OperationContext): Promise<OperationResult> 
     const response = { ...(await connection.tokens.get()) };
     const remaining = connection.tokens.remainingSeconds();
     if (remaining !== undefined) response.expires_in = remaining;
-    return { payload: response, statusCode: 200, q2: { durationMs: Date.now() - started }, configPatch: { accessToken: response.access_token } };
+    return { payload: response, statusCode: 200, q2: { durationMs: Date.now() - started, attempts: 0 }, configPatch: { accessToken: response.access_token } };
   }
 
   const bringsOwnSecret = resolved.client_id?.source === 'msg' && resolved.client_secret?.source === 'msg';
@@ -36,11 +36,11 @@ export async function getToken(ctx: OperationContext): Promise<OperationResult> 
     clientSecret: String(effective.client_secret),
     grantType: String(effective.grant_type),
     scope: effective.scope === undefined ? undefined : String(effective.scope),
-  });
+  }, ctx.ticket);
   return {
     payload: result.response,
     statusCode: result.statusCode,
-    q2: { durationMs: result.durationMs },
+    q2: { durationMs: result.durationMs, attempts: ctx.ticket.attempts },
     configPatch: { accessToken: result.response.access_token },
   };
 }

@@ -145,6 +145,7 @@ export const platformOperations: readonly OperationSpec[] = [
   {
     type: 'q2-lookup-customer',
     method: 'POST',
+    safe: true,
     path: '/{apiVersion}/LookupCustomer',
     auth: 'connection',
     icon: 'font-awesome/fa-search',
@@ -159,6 +160,7 @@ export const platformOperations: readonly OperationSpec[] = [
   {
     type: 'q2-lookup-user',
     method: 'POST',
+    safe: true,
     path: '/{apiVersion}/LookupUser',
     auth: 'connection',
     icon: 'font-awesome/fa-user',
