@@ -232,7 +232,7 @@ export abstract class Connection {
     interpret: (res: HttpResponse) => Interpreted = (res) => this.family.interpret(res),
     direct = false,
   ): Promise<{ res: HttpResponse; read: Interpreted }> {
-    if (this.closing) throw this.stopped(ticket);
+    if (this.closing || ticket.cancelled) throw this.stopped(ticket);
     if (!direct) {
       try {
         await this.scheduler.acquire((leave) => ticket.queued(leave));

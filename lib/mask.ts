@@ -3,9 +3,10 @@
  * SSN and TaxID fields of every API family (masked `******1234`, codes and passwords `***`), token fields
  * (removed), and the connection's own secrets wherever they appear inside a string (replaced by `***`).
  *
- * The copies are safe on hostile input: only own enumerable keys are read, a `__proto__` key is dropped (so a
- * copy never gets a prototype from its input), anything that is not plain data (class instances, Buffers) is
- * kept by reference, and nesting deeper than MAX_DEPTH is cut (no stack overflow, whatever the depth).
+ * The copies are safe on hostile input: only own enumerable keys are read (an object with another prototype is
+ * copied into a plain one), a `__proto__` key is dropped (so a copy never gets a prototype from its input),
+ * dates, buffers, maps and sets are kept by reference, and nesting deeper than MAX_DEPTH is cut (no stack
+ * overflow, whatever the depth).
  */
 
 /** Field names (compared without case, `_` or `-`) whose string or number values are masked to their last four digits. */
@@ -35,9 +36,13 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** Values kept as they are (they hold no named fields to mask): dates, buffers, typed arrays, maps, sets, regexps. */
+function isOpaque(value: object): boolean {
+  return value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set || value instanceof RegExp;
+}
+
 function isPlainData(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null || Array.isArray(value);
+  return !isOpaque(value);
 }
 
 /**

@@ -116,6 +116,13 @@ function stoppedLine(node: Node, job: Job): void {
 export function wireInput(node: Node, status: StatusTracker, options: InputOptions, run: (msg: Q2Message, ctx: RunContext) => Promise<OperationResult>): void {
   const jobs = new Set<Job>();
   let closing = false;
+  // status texts are built once per HTTP status, not once per message
+  const okTexts = new Map<number, string>();
+  const okText = (code: number): string => {
+    let text = okTexts.get(code);
+    if (text === undefined) okTexts.set(code, (text = t('status.ok', { status: code })));
+    return text;
+  };
 
   const onPhase = (ticket: Ticket, from: string): void => {
     if (ticket.phase === 'queued') status.queued(1);
@@ -130,7 +137,7 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
       const current = isPlainObject(message.config) ? message.config : {};
       message.config = { ...current, ...result.configPatch };
     }
-    status.succeed(t('status.ok', { status: result.statusCode }));
+    status.succeed(okText(result.statusCode));
     send(message);
     done();
   }

@@ -168,9 +168,11 @@ export = function (RED: NodeAPI): void {
           }
           node.status({ fill: 'green', shape: 'dot', text: clip(verdict.type, 30) });
           node.send({ topic: verdict.type, payload: verdict.event });
-        } catch {
+        } catch (err) {
           if (!res.headersSent) res.writeHead(500).end();
           node.status({ fill: 'red', shape: 'ring', text: t('webhook.status.error') });
+          // never the event or the error's own text (it could quote the payload): its kind only
+          node.error(t('webhook.failed', { reason: err instanceof Error ? err.name : typeof err }));
         }
       })();
     };

@@ -19,7 +19,19 @@ export interface RecordedRequest {
   /** Set when the body looked like JSON (JSON or missing content-type) but did not parse. */
   bodyParseError?: string;
   at: number;
+  /**
+   * Set when an injected fault matched this request: the kind of fault applied (see {@link FaultKind}).
+   * Recorded before the fault takes effect, so a hanging or reset request is counted too.
+   */
+  faulted?: FaultKind;
 }
+
+/**
+ * What an injected fault did to a request, by precedence when a spec combines several:
+ * 'hang' > 'reset' > 'truncate' > 'bodyBytes' > 'html' > 'malformed' > 'status' (status or body) > 'delay'
+ * (delayMs only) > 'headers' (only `headers`/`retryAfter` added to the normal response, or an empty spec).
+ */
+export type FaultKind = 'status' | 'reset' | 'hang' | 'truncate' | 'html' | 'bodyBytes' | 'malformed' | 'delay' | 'headers';
 
 export interface FaultSpec {
   method?: string;
@@ -37,6 +49,36 @@ export interface FaultSpec {
   reset?: boolean;
   /** Answer (status ?? 200) with content-type application/json and a non-JSON body. */
   malformed?: boolean;
+  /**
+   * Accept the request and never answer: the socket stays open until the client gives up or the
+   * server stops. No timer is kept; `pending()` counts it meanwhile; `clearFaults()`/`reset()` do not
+   * release it. Takes precedence over every other field (delayMs included).
+   */
+  hang?: boolean;
+  /**
+   * Answer (status ?? 200) with content-type application/json (unless `headers` say otherwise) and a
+   * content-length promising the whole body, send only the first half of its bytes, then destroy the
+   * socket (a connection reset mid-response). The body is `body` (JSON-serialised unless a string; a
+   * ~2 KB JSON object when absent), or the page of `html`, the body of `bodyBytes` or the `malformed` text.
+   */
+  truncate?: boolean;
+  /**
+   * Answer (status ?? 200) with content-type text/html and a small HTML error page naming the status,
+   * like a gateway or load balancer would (`body`, when a string, replaces the page).
+   */
+  html?: boolean;
+  /**
+   * Answer (status ?? 200) with content-type application/json, a content-length of exactly this many
+   * bytes and a valid JSON body of that size (`{"data":"xxx…","success":true}`; below 26 bytes `{}`
+   * padded with spaces, `0` for 1 byte, an empty body for 0), streamed in chunks. A non-negative integer.
+   */
+  bodyBytes?: number;
+  /**
+   * Shorthand for a `Retry-After` header on the fault response (or on the normal response, like
+   * `headers`, when the spec has no response of its own): a number of seconds, or a literal string such
+   * as an HTTP date. Wins over a `retry-after` entry in `headers`.
+   */
+  retryAfter?: string | number;
 }
 
 export interface SimResponse {
@@ -72,6 +114,19 @@ export interface SimServerOptions {
 const MAX_BODY = 1024 * 1024;
 const CONTROL_PREFIX = '/__sim/';
 const MALFORMED_BODY = '<html>gateway</html>';
+/** Bytes of `{"data":"` + `","success":true}` around the padding of a `bodyBytes` body. */
+const BODY_BYTES_HEAD = Buffer.from('{"data":"');
+const BODY_BYTES_TAIL = Buffer.from('","success":true}');
+const PAD_CHUNK = Buffer.alloc(256 * 1024, 'x');
+/** Default body of a `truncate` fault: a JSON object of about 2 KB. */
+const TRUNCATE_BODY = {
+  data: Array.from({ length: 16 }, (_, i) => ({
+    id: i + 1,
+    name: `Record ${i + 1}`,
+    description: `Simulated record ${i + 1} of a response that is cut off half-way`.padEnd(80, '.'),
+  })),
+  success: true,
+};
 
 interface ActiveFault {
   spec: FaultSpec;
@@ -79,6 +134,62 @@ interface ActiveFault {
 }
 
 class PathDecodeError extends Error {}
+
+/** Why a FaultSpec's newer fields are unusable, or undefined when they are fine. */
+function faultSpecProblem(spec: FaultSpec): string | undefined {
+  for (const flag of ['hang', 'truncate', 'html'] as const) {
+    if (spec[flag] !== undefined && typeof spec[flag] !== 'boolean') return `${flag} must be a boolean`;
+  }
+  const n = spec.bodyBytes;
+  if (n !== undefined && !(typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) return 'bodyBytes must be a non-negative integer';
+  const ra = spec.retryAfter;
+  if (ra !== undefined && typeof ra !== 'string' && !(typeof ra === 'number' && Number.isFinite(ra))) {
+    return 'retryAfter must be a number of seconds or a string';
+  }
+  return undefined;
+}
+
+function faultKind(spec: FaultSpec): FaultKind {
+  if (spec.hang) return 'hang';
+  if (spec.reset) return 'reset';
+  if (spec.truncate) return 'truncate';
+  if (spec.bodyBytes !== undefined) return 'bodyBytes';
+  if (spec.html) return 'html';
+  if (spec.malformed) return 'malformed';
+  if (spec.status !== undefined || spec.body !== undefined) return 'status';
+  if (spec.delayMs) return 'delay';
+  return 'headers';
+}
+
+/** `headers` plus the `retryAfter` shorthand, or undefined when there are none. */
+function faultHeaders(spec: FaultSpec): Record<string, string> | undefined {
+  if (spec.retryAfter === undefined) return spec.headers;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.headers ?? {})) {
+    if (name.toLowerCase() !== 'retry-after') headers[name] = value;
+  }
+  headers['retry-after'] = String(spec.retryAfter);
+  return headers;
+}
+
+function htmlPage(status: number): string {
+  const title = `${status} ${http.STATUS_CODES[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>q2-simulator</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** A valid JSON text of exactly `size` bytes, in chunks that reuse one padding buffer. */
+function* paddedJson(size: number): Generator<Buffer> {
+  const frame = BODY_BYTES_HEAD.length + BODY_BYTES_TAIL.length;
+  if (size < frame) {
+    if (size > 0) yield Buffer.from(size === 1 ? '0' : '{}'.padEnd(size, ' '));
+    return;
+  }
+  yield BODY_BYTES_HEAD;
+  for (let left = size - frame; left > 0; left -= PAD_CHUNK.length) {
+    yield left >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.subarray(0, left);
+  }
+  yield BODY_BYTES_TAIL;
+}
 
 /** Matches a path against an exact string, a 'prefix*' string or a RegExp. */
 export function pathMatches(path: string, matcher: string | RegExp): boolean {
@@ -144,7 +255,10 @@ export class SimServer {
   private readonly port: number;
   private readonly modules: RouteModule[] = [];
   private faults: ActiveFault[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending delays: each timer with the function that ends its sleep early (false = do not go on). */
+  private readonly timers = new Map<NodeJS.Timeout, (goOn: boolean) => void>();
+  /** Responses held open by a hang or a delay, until answered, closed by the client or stop(). */
+  private readonly held = new Set<http.ServerResponse>();
   private readonly sockets = new Set<Socket>();
   private server: http.Server | undefined;
   private baseUrl: string | undefined;
@@ -190,8 +304,13 @@ export class SimServer {
     if (!server) return;
     this.server = undefined;
     this.baseUrl = undefined;
-    for (const timer of this.timers) clearTimeout(timer);
+    const sleeping = [...this.timers];
     this.timers.clear();
+    for (const [timer, wake] of sleeping) {
+      clearTimeout(timer);
+      wake(false);
+    }
+    this.held.clear();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     for (const socket of this.sockets) socket.destroy();
@@ -207,11 +326,20 @@ export class SimServer {
     this.requests.length = 0;
   }
 
+  /** How many requests are currently held open by a `hang` or `delayMs` fault. */
+  pending(): number {
+    return this.held.size;
+  }
+
+  /** Throws a TypeError when `hang`, `truncate`, `html`, `bodyBytes` or `retryAfter` has the wrong type. */
   injectFault(spec: FaultSpec): void {
+    const problem = faultSpecProblem(spec);
+    if (problem) throw new TypeError(`Invalid FaultSpec: ${problem}`);
     const times = spec.times ?? 1;
     this.faults.push({ spec, remaining: times > 0 ? times : Infinity });
   }
 
+  /** Forgets the injected faults; requests already hanging or delayed by one stay so. */
   clearFaults(): void {
     this.faults = [];
   }
@@ -248,19 +376,25 @@ export class SimServer {
       if (isControl) return send(res, await this.control(recorded));
 
       const fault = this.takeFault(recorded);
-      if (fault?.delayMs) await this.sleep(fault.delayMs);
-      if (fault && (fault.reset || fault.malformed || fault.status !== undefined || fault.body !== undefined)) {
+      if (fault) recorded.faulted = faultKind(fault);
+      if (fault?.hang) return this.hold(res);
+      if (fault?.delayMs && !(await this.sleep(fault.delayMs, res))) return;
+      const extraHeaders = fault && faultHeaders(fault);
+      if (fault && (fault.reset || fault.truncate || fault.bodyBytes !== undefined || fault.html)) {
         if (fault.reset) {
           req.socket.destroy();
           return;
         }
+        return await sendFaultBody(res, fault, extraHeaders);
+      }
+      if (fault && (fault.malformed || fault.status !== undefined || fault.body !== undefined)) {
         const status = fault.status ?? (fault.malformed ? 200 : 500);
         const body = fault.malformed ? MALFORMED_BODY : fault.body;
         const extra: Record<string, string> = fault.malformed ? { 'content-type': 'application/json' } : {};
-        return send(res, { status, body, headers: { ...extra, ...fault.headers } });
+        return send(res, { status, body, headers: { ...extra, ...extraHeaders } });
       }
       const response = await this.route(recorded);
-      if (fault?.headers) response.headers = { ...response.headers, ...fault.headers };
+      if (extraHeaders) response.headers = { ...response.headers, ...extraHeaders };
       send(res, response);
     } catch (err) {
       const status = err instanceof PathDecodeError ? 400 : 500;
@@ -313,6 +447,8 @@ export class SimServer {
         if (!isPlainObject(spec) || !optString(spec.path) || !optString(spec.method)) {
           return json(400, { error: 'bad_request', message: 'Body must be a JSON FaultSpec object (path as a string)' });
         }
+        const problem = faultSpecProblem(spec as FaultSpec);
+        if (problem) return json(400, { error: 'bad_request', message: `Invalid FaultSpec: ${problem}` });
         this.injectFault(spec as FaultSpec);
         return json(201, { ok: true });
       }
@@ -330,15 +466,106 @@ export class SimServer {
     return json(404, { error: 'not_found', message: `No control endpoint ${req.method} ${req.path}` });
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Keeps a response open without answering; only the client or stop() ends it. */
+  private hold(res: http.ServerResponse): void {
+    if (res.destroyed) return;
+    this.held.add(res);
+    res.once('close', () => this.held.delete(res));
+  }
+
+  /**
+   * Waits `ms`; true to go on, false when stop() cut it short. A client leaving meanwhile ends the
+   * hold (pending()) but not the wait: the request is still routed afterwards, as a real server would.
+   */
+  private sleep(ms: number, res: http.ServerResponse): Promise<boolean> {
+    this.hold(res);
     return new Promise((resolve) => {
+      const wake = (goOn: boolean): void => {
+        this.held.delete(res);
+        resolve(goOn);
+      };
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        resolve();
+        wake(true);
       }, ms);
-      this.timers.add(timer);
+      this.timers.set(timer, wake);
     });
   }
+}
+
+/**
+ * Answers a `truncate`, `bodyBytes` or `html` fault: writes the headers with the full content-length,
+ * streams the body with backpressure, and for `truncate` stops half-way and destroys the socket.
+ */
+async function sendFaultBody(res: http.ServerResponse, fault: FaultSpec, extra: Record<string, string> | undefined): Promise<void> {
+  if (res.destroyed || res.headersSent) return;
+  const status = fault.status ?? 200;
+  let contentType = 'application/json';
+  let total: number;
+  let chunks: Iterable<Buffer>;
+  if (fault.bodyBytes !== undefined) {
+    total = fault.bodyBytes;
+    chunks = paddedJson(total);
+  } else {
+    let text: string;
+    if (fault.html) {
+      contentType = 'text/html';
+      text = typeof fault.body === 'string' ? fault.body : htmlPage(status);
+    } else if (fault.malformed) {
+      text = MALFORMED_BODY;
+    } else {
+      const body = fault.body ?? TRUNCATE_BODY;
+      text = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const buffer = Buffer.from(text);
+    total = buffer.length;
+    chunks = [buffer];
+  }
+  const headers: Record<string, string> = { 'content-type': contentType };
+  for (const [name, value] of Object.entries(extra ?? {})) headers[name.toLowerCase()] = value;
+  headers['content-length'] = String(total);
+  res.writeHead(status, headers);
+
+  let budget = fault.truncate ? Math.floor(total / 2) : total;
+  let flushed: Promise<void> = Promise.resolve();
+  for (const chunk of chunks) {
+    if (budget <= 0 || res.destroyed) break;
+    const piece = chunk.length > budget ? chunk.subarray(0, budget) : chunk;
+    budget -= piece.length;
+    let ok = true;
+    flushed = new Promise((resolve) => {
+      ok = res.write(piece, () => resolve());
+    });
+    if (!ok) await drainOrClose(res);
+  }
+  if (!fault.truncate) {
+    if (!res.destroyed) res.end();
+    return;
+  }
+  if (res.destroyed) return;
+  // Half the body, once handed to the kernel, then a dead connection where the rest should be.
+  if (Math.floor(total / 2) === 0) res.flushHeaders();
+  await Promise.race([flushed, closed(res)]);
+  res.socket?.destroy();
+}
+
+function closed(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) resolve();
+    else res.once('close', () => resolve());
+  });
+}
+
+function drainOrClose(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** Reads the body; past 1 MiB it keeps draining (discarding) so the 413 can still be delivered. */
