@@ -5,8 +5,10 @@
  *    shared connection (EXAMPLE_CONNECTIONS: `q2-simulator-connection`, `corepro-simulator-connection`,
  *    `billerdirect-simulator-connection`) pointed at the simulator's default address (plus `/v1` for Biller Direct),
  *    and no credentials.
- *  - Each runs unchanged in the real Node-RED runtime against the simulator on its default port 8870: the only
- *    additions are a `tab` node (for the files' common `z`) and the connections' demo credentials. Every inject node
+ *  - Each runs unchanged in the real Node-RED runtime against the simulator: the only changes are those `npm start`
+ *    makes — a `tab` node (for the files' common `z`), the connections' demo credentials, and the connections' base
+ *    URL moved from the simulator's default address (8870, which the files name) to the test's simulator on a free
+ *    port, so that the tests run beside `npm start`. Every inject node
  *    is triggered; every Q2 node's output must reach the debug nodes wired to it, with a successful response, the
  *    simulator must have answered each Q2 node's request, and no Catch node may fire. No example demonstrates a
  *    failure on purpose (several fail when triggered a second time, as their comments say; here each runs once on
@@ -24,8 +26,8 @@ import {
 } from '../lib/dev/examples';
 import { CORE_NODES, helper, NODES, type Msg } from './harness';
 
-const SIM_PORT = 8870;
-const SIM_URL = `http://127.0.0.1:${SIM_PORT}`;
+/** The simulator's default address, which the example files point at (`npm start` and `npm run simulator` use it). */
+const SIM_URL = 'http://127.0.0.1:8870';
 /** Every operation and resource node of every node set. */
 const SPECS = new Map<string, NodeSpec>(NODE_SETS.flatMap((set) => nodeSpecs(set).map((spec): [string, NodeSpec] => [spec.type, spec])));
 const Q2_TYPES = [...SPECS.keys()];
@@ -142,7 +144,9 @@ interface Run {
  * Loads `flow` with the pack's and the core nodes, triggers every inject node, and waits until every debug node
  * wired to a Q2 node has a message (or a Catch node fired, or 10 s passed), then a little longer for late errors.
  */
-async function runFlow(sim: RunningSimulator, flow: FlowNode[], credentials: Credentials): Promise<Run> {
+async function runFlow(sim: RunningSimulator, given: FlowNode[], credentials: Credentials): Promise<Run> {
+  // as `npm start` does: the connections point at the simulator that runs (here on a free port)
+  const flow = given.map((n) => (CONNECTION_TYPES.includes(n.type) ? { ...n, baseUrl: exampleBaseUrl(n.type, sim.url) } : n));
   const types = new Set(flow.map((n) => n.type));
   const unknown = [...types].filter((t) => t !== 'tab' && !PACK_TYPES.has(t) && !CORE_NODES[t]);
   assert.deepEqual(unknown, [], 'node types the test does not load');
@@ -425,16 +429,7 @@ describe('examples', () => {
   describe('each runs unchanged against the simulator', () => {
     let sim: RunningSimulator | undefined;
     before(async () => {
-      try {
-        sim = await startSimulator({ host: '127.0.0.1', port: SIM_PORT });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new Error(
-          code === 'EADDRINUSE'
-            ? `port ${SIM_PORT} is in use (is \`npm start\` or \`npm run simulator\` running?); the examples point at ${SIM_URL}, so this test needs that port`
-            : `the simulator did not start on port ${SIM_PORT}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
+      sim = await startSimulator({ host: '127.0.0.1', port: 0 });
       await new Promise<void>((resolve) => helper.startServer(() => resolve()));
     });
     after(async () => {
