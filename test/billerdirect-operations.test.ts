@@ -1,6 +1,6 @@
 /**
  * The seven Biller Direct resource nodes (issue 3) through the real Node-RED runtime against the simulator's Biller
- * Direct module (REFERENCE §2.4, B1, B4):
+ * Direct module (docs/api-notes.md §2.4, B1, B4):
  *  all 30 operations: method, path (under /v1), body and headers (`Authorization: Bearer <API key>`, `Accept`,
  *  `Content-Type` only with a body, no signature without a signing key); msg.payload = the response body,
  *  msg.statusCode, msg.q2.requestId from the `request-id` response header. msg.config and the other outputs are in
@@ -516,7 +516,7 @@ describe('Biller Direct nodes against the simulator: operations', () => {
     for (const r of billerDirectResources) assert.ok(LABELS[r.type], r.type);
   });
 
-  describe('every operation: request as REFERENCE §2.4, response in msg.payload', () => {
+  describe('every operation: request as docs/api-notes.md §2.4, response in msg.payload', () => {
     for (const c of OPS) {
       it(`${LABELS[c.type]} ${c.operation}: ${c.method} ${c.path({ clientId: '{clientId}', authId: '{authId}', paymentMethodId: '{paymentMethodId}', keyId: '{keyId}' })}`, async () => {
         const sim = ctx.sim;

@@ -1,5 +1,5 @@
 /**
- * The Biller Direct sandbox behaviours (REFERENCE §2.3, §2.5) through the real Node-RED runtime against the
+ * The Biller Direct sandbox behaviours (docs/api-notes.md §2.3, §2.5) through the real Node-RED runtime against the
  * simulator, and the server-side failures that reach Catch:
  *  - each legacy test credential (`test`, `testfail`, `testhold`, `testmfaquestion`, `testmfacode`, `testmfaprompt`,
  *    `testpaymentfail`, `testswap`, and the `@test.test` form) gives its documented outcome, read back through the

@@ -1,6 +1,6 @@
 /**
  * The Biller Direct connection (q2-bd-config) through the real Node-RED runtime against the simulator:
- *  - RSA request signing (REFERENCE §2.10): with the private key in the `signingKey` credential and the public key in
+ *  - RSA request signing (docs/api-notes.md §2.10): with the private key in the `signingKey` credential and the public key in
  *    the simulator, every request (GET with a path id, GET without, POST with a body, DELETE) carries `Signature` and
  *    `Date`, which the simulator verifies and the test verifies again; with another key, or none while the simulator
  *    requires one, 401 at Catch and nothing on the output;
@@ -73,7 +73,7 @@ describe('Biller Direct connection against the simulator: request signing and th
     return paymentMethodId;
   }
 
-  /** The signature checks out with `publicKey` over METHOD:path-and-query:apiKey:Date (REFERENCE §2.10). */
+  /** The signature checks out with `publicKey` over METHOD:path-and-query:apiKey:Date (docs/api-notes.md §2.10). */
   function assertSigned(call: RecordedRequest, publicKey: KeyObject): void {
     const { signature, date } = call.headers;
     assert.ok(signature && date, `${call.method} ${call.path}: Signature and Date headers`);

@@ -1,5 +1,5 @@
 /**
- * Biller Direct input rules through the real Node-RED runtime against the simulator (issue 3, REFERENCE §2.4, B1, B6):
+ * Biller Direct input rules through the real Node-RED runtime against the simulator (issue 3, docs/api-notes.md §2.4, B1, B6):
  *  - every invalid body or setting is rejected before anything is sent (the simulator saw no request at all), with an
  *    error at Catch that names the field and never its value;
  *  - the documented values are accepted (each schedule, recurring, paymentType, accountType, products);

@@ -1,6 +1,6 @@
 /**
  * The CorePro/Helix external-account node (issue 5) through the real Node-RED runtime against the simulator's
- * Helix module (REFERENCE §3, C1–C5):
+ * Helix module (docs/api-notes.md §3, C1–C5):
  *  - the eight operations: method, path (the docs' casing, path values URL-encoded), HTTP Basic with the
  *    connection's key and secret, the body as sent; msg.payload = the envelope, msg.statusCode, msg.q2.requestId;
  *    msg.config.operation and the customerId / externalAccountId / tag parameters (node or msg.config) merged over

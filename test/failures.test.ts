@@ -161,7 +161,7 @@ describe('failures reach Catch (Node-RED)', () => {
       await assertNodeStillWorks({ payload: [{ Account: { ABA: '022222222', Account: '55667788', LogonName: 'retail0' } }] });
     });
 
-    // A correct message must not become a failure: REFERENCE §1.4 lets the body be a bare account object.
+    // A correct message must not become a failure: docs/api-notes.md §1.4 lets the body be a bare account object.
     it('Add External Account: a bare account object is sent as [{Account}], not refused as invalid input', async () => {
       const { sim } = ctx;
       await load(flowWith(sim.url, [{ id: 'n1', type: 'q2-add-external-account' }]));

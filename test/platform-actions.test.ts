@@ -1,5 +1,5 @@
 /**
- * Every Q2 Platform node against the simulator: method, path, query, body and Authorization as REFERENCE §1,
+ * Every Q2 Platform node against the simulator: method, path, query, body and Authorization as docs/api-notes.md §1,
  * and the output of a success (msg.payload = envelope, msg.statusCode, msg.q2).
  */
 import assert from 'node:assert/strict';

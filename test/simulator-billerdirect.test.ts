@@ -1,4 +1,4 @@
-/** Tests for the simulator's Biller Direct module (REFERENCE.md §2), over HTTP. */
+/** Tests for the simulator's Biller Direct module (docs/api-notes.md §2), over HTTP. */
 import assert from 'node:assert/strict';
 import { constants, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import {
@@ -1030,7 +1030,7 @@ describe('simulator: Biller Direct', () => {
   });
 });
 
-/** Event payload date format of REFERENCE §2.8. */
+/** Event payload date format of docs/api-notes.md §2.8. */
 function eventDate(iso: string): string {
   return iso.replace('T', ' ').replace(/Z$/, '');
 }

@@ -1,4 +1,4 @@
-/** Tests for the simulator's CorePro/Helix external-account module (REFERENCE.md §3). */
+/** Tests for the simulator's CorePro/Helix external-account module (docs/api-notes.md §3). */
 import assert from 'node:assert/strict';
 import { startSimulator, type RunningSimulator } from '../lib/simulator';
 

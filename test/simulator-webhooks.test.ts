@@ -1,4 +1,4 @@
-/** Tests for the simulator's Biller Direct webhook emitter (REFERENCE.md §2.8, §2.11, §4 B9, B10, B15), over HTTP. */
+/** Tests for the simulator's Biller Direct webhook emitter (docs/api-notes.md §2.8, §2.11, §4 B9, B10, B15), over HTTP. */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * The white-label SSO link node `q2-bd-sso-link` (issue 4) in the real Node-RED runtime (REFERENCE §2.1 hosts, §2.8
+ * The white-label SSO link node `q2-bd-sso-link` (issue 4) in the real Node-RED runtime (docs/api-notes.md §2.1 hosts, §2.8
  * "URL params", §2.4 client/create-token):
  *  - the host of each product (connect, cardswap, biller-direct) in each environment (sandbox, production);
  *  - exactly the URL parameters given (companyId, billId, swapId, paymentMethodId, items, cardPaymentsOnly,
@@ -22,7 +22,7 @@ const LABEL = 'BD SSO Link';
 type Json = Record<string, unknown>;
 type Params = Record<string, string>;
 
-/** REFERENCE §2.1, written out here (not imported from lib/) so that a wrong host in the node fails the test. */
+/** docs/api-notes.md §2.1, written out here (not imported from lib/) so that a wrong host in the node fails the test. */
 const HOSTS: Record<string, Record<string, string>> = {
   connect: { sandbox: 'https://sb-connect.q2open.io', production: 'https://connect.q2open.io' },
   cardswap: { sandbox: 'https://sb-cardswap.q2open.io', production: 'https://cardswap.q2open.io' },

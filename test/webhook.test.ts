@@ -1,5 +1,5 @@
 /**
- * The Biller Direct webhook-in node `q2-bd-webhook` (issue 4) in the real Node-RED runtime (REFERENCE §2.8, §2.11,
+ * The Biller Direct webhook-in node `q2-bd-webhook` (issue 4) in the real Node-RED runtime (docs/api-notes.md §2.8, §2.11,
  * B9, B10, B13–B15), reached over real HTTP, with a helper node on its output:
  *  - every documented event type (and an unknown one) from `{"event": …}` and bare bodies: msg.topic = the type,
  *    msg.payload = the event, 200 at once; the `types` filter;

@@ -1,5 +1,5 @@
 /**
- * The Biller Direct connection: the API key as bearer, and optional RSA request signing (REFERENCE §2.10):
+ * The Biller Direct connection: the API key as bearer, and optional RSA request signing (docs/api-notes.md §2.10):
  * `Signature` = base64(RSA-SHA256 PKCS#1 v1.5 of `METHOD:path-and-query:apiKey:ISO-date`) and `Date` = that
  * ISO date, on every request. Signing uses Node's crypto; the key is parsed once, when the node starts.
  */
@@ -24,7 +24,7 @@ export interface BillerDirectConnectionOptions {
   reliability?: Reliability;
 }
 
-/** The string Biller Direct signs (REFERENCE §2.10 step 2). */
+/** The string Biller Direct signs (docs/api-notes.md §2.10 step 2). */
 export function stringToSign(method: string, url: string, apiKey: string, isoDate: string): string {
   const u = new URL(url);
   return `${method.toUpperCase()}:${u.pathname}${u.search}:${apiKey}:${isoDate}`;

@@ -1,5 +1,5 @@
 /**
- * Reading Biller Direct responses (REFERENCE §2.2): plain JSON objects, the request id in the `request-id`
+ * Reading Biller Direct responses (docs/api-notes.md §2.2): plain JSON objects, the request id in the `request-id`
  * response header, an undocumented error body. Failure ⇔ HTTP ≥ 400 or `success` false (boolean or the string
  * "false", B4).
  */

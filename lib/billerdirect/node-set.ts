@@ -1,4 +1,4 @@
-/** The Q2 Biller Direct node set: seven resource nodes on a q2-bd-config connection (REFERENCE §2). */
+/** The Q2 Biller Direct node set: seven resource nodes on a q2-bd-config connection (docs/api-notes.md §2). */
 import type { NodeSet } from '../q2-request';
 import { billerDirectResources } from './operations';
 

@@ -1,11 +1,11 @@
 /**
- * Q2 Biller Direct (REFERENCE §2.4): seven resource nodes, thirty operations. Paths are relative to the
+ * Q2 Biller Direct (docs/api-notes.md §2.4): seven resource nodes, thirty operations. Paths are relative to the
  * connection's base URL, which already ends in `/v1`. Ids in a path come from the node or msg.config under the
  * API's own names; ids that belong in a POST body are merged over the body read from the data property.
  * Bodies are checked against the documented arguments before anything is sent. `x-hint` values are keys of
  * locales/en-US/q2-common.json; the words for each node are in locales/en-US/q2-billerdirect.json.
  *
- * Not implemented: message encryption (REFERENCE §2.9, B20) — its packing is not documented.
+ * Not implemented: message encryption (docs/api-notes.md §2.9, B20) — its packing is not documented.
  */
 import type { BodySpec, NamedRequest, ParamSpec, ResourceSpec } from '../operation';
 
@@ -32,7 +32,7 @@ const isoDate = {
   pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$',
   'x-hint': 'hint.isoDate',
 };
-/** the API key travels in the Authorization header only, never in a body (REFERENCE B1) */
+/** the API key travels in the Authorization header only, never in a body (docs/api-notes.md B1) */
 const noApiKey = { apiKey: { not: {}, 'x-hint': 'hint.apiKeyInBody' } };
 
 const SCHEDULES = ['ten-days-before', 'five-days-before', 'day-before', 'on-due-date', 'immediately'] as const;
@@ -79,7 +79,7 @@ function isoStrings(value: Record<string, unknown>, keys: readonly string[]): Re
   return out;
 }
 
-/** Schedule Payment: `date` (the argument table) is sent as `payDate` (the example, the bill object) — REFERENCE B1. */
+/** Schedule Payment: `date` (the argument table) is sent as `payDate` (the example, the bill object) — docs/api-notes.md B1. */
 export function normaliseSchedule(value: unknown): unknown {
   if (!isObject(value)) return value;
   const out = isoStrings(value, ['date', 'payDate']);

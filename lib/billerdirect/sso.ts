@@ -1,5 +1,5 @@
 /**
- * SSO links that open Q2's white-label products (REFERENCE §2.1, §2.8 "URL params"): the product's host for
+ * SSO links that open Q2's white-label products (docs/api-notes.md §2.1, §2.8 "URL params"): the product's host for
  * the environment, `token` (an SSO token from client/create-token or client/sync) and exactly the URL
  * parameters given, URL-encoded.
  */

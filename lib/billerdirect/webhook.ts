@@ -1,5 +1,5 @@
 /**
- * Receiving Biller Direct webhooks safely (REFERENCE §2.8, §2.11): an optional bearer check, an optional
+ * Receiving Biller Direct webhooks safely (docs/api-notes.md §2.8, §2.11): an optional bearer check, an optional
  * signed JWT in a header (RS256 only, key by `kid`, `exp` required, `iss`/`aud` when configured), an optional
  * JWE body (compact; RSA-OAEP + A256GCM unless configured otherwise), then `{"event": …}` or a bare event.
  * All JOSE work is done by the `jose` library. Nothing here touches Node-RED: the node wires it to a route.
@@ -48,7 +48,7 @@ export async function importDecryptionKey(pem: string, alg: string): Promise<Key
 }
 
 /**
- * Q2 marks its partner keys `use: "enc"` even where they verify signatures (REFERENCE B10): keys are picked by
+ * Q2 marks its partner keys `use: "enc"` even where they verify signatures (docs/api-notes.md B10): keys are picked by
  * `kid` alone, so `use` and `key_ops` are dropped before jose sees them (it would skip non-`sig` keys).
  */
 function byKidOnly(jwks: JSONWebKeySet): JSONWebKeySet {

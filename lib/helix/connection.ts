@@ -1,4 +1,4 @@
-/** The CorePro/Helix connection: HTTP Basic with the API key and secret (REFERENCE §3.1). */
+/** The CorePro/Helix connection: HTTP Basic with the API key and secret (docs/api-notes.md §3.1). */
 import { Authorization, Connection, Reliability } from '../connection';
 import { Q2Error } from '../errors';
 import type { HttpClientOptions } from '../http';

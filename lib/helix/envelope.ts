@@ -1,5 +1,5 @@
 /**
- * Reading CorePro/Helix responses: `{data, errors, requestId, status, throttle}` (REFERENCE §3.1).
+ * Reading CorePro/Helix responses: `{data, errors, requestId, status, throttle}` (docs/api-notes.md §3.1).
  * Failure ⇔ HTTP ≥ 400 or a non-empty `errors` list of `{code, message}`; `throttle` (present past 80 % of the
  * rate limit) is passed on in msg.q2.throttle.
  */
@@ -9,7 +9,7 @@ import { parseJson, reasonsFrom } from '../platform/envelope';
 
 /**
  * The wait Helix's `throttle` advises, in ms: its `reset` (seconds until the rate window resets) when it is a
- * number. The object's shape is not documented (REFERENCE §3.1 only says it appears past 80 % of the limit).
+ * number. The object's shape is not documented (Q2 only says it appears past 80 % of the limit, docs/api-notes.md §3.1).
  */
 function throttleWaitMs(throttle: unknown): number | undefined {
   if (throttle === null || typeof throttle !== 'object') return undefined;

@@ -1,7 +1,7 @@
 /**
- * CorePro/Helix `externalAccount` (REFERENCE §3.5): one resource node, eight operations. Path ids and the
+ * CorePro/Helix `externalAccount` (docs/api-notes.md §3.5): one resource node, eight operations. Path ids and the
  * body's `customerId`, `externalAccountId` and `tag` may come from the node or msg.config; they are merged
- * over the body read from the data property. Limits are the object table's (seed 002, REFERENCE §3.2).
+ * over the body read from the data property. Limits are the object table's (docs/api-notes.md §3.2).
  * `x-hint` values are keys of locales/en-US/q2-common.json.
  */
 import type { NamedRequest, ParamSpec, ResourceSpec } from '../operation';
@@ -36,7 +36,7 @@ const READ_ONLY = [
 ];
 const readOnly = Object.fromEntries(READ_ONLY.map((key) => [key, { not: {}, 'x-hint': 'hint.readOnly' }]));
 
-/** create and initiate: the owner by first/last name (a person) or business name (REFERENCE §3.5, C5). */
+/** create and initiate: the owner by first/last name (a person) or business name (docs/api-notes.md §3.5, C5). */
 const newAccount = {
   type: 'object',
   required: ['customerId', 'type', 'routingNumber', 'accountNumber'],

@@ -39,7 +39,7 @@ export interface TokenResult {
   durationMs: number;
 }
 
-/** `{baseUrl}/v2/oauth2/token`, or the base URL itself when it already is a token URL (REFERENCE A10). */
+/** `{baseUrl}/v2/oauth2/token`, or the base URL itself when it already is a token URL (docs/api-notes.md A10). */
 export function tokenUrlFor(baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, '');
   return /\/oauth2\/token$/.test(base) ? base : `${base}/v2/oauth2/token`;
@@ -48,7 +48,7 @@ export function tokenUrlFor(baseUrl: string): string {
 function readTokenBody(text: string): Record<string, unknown> | undefined {
   const json = parseJson(text);
   if (json.ok) return json.value !== null && typeof json.value === 'object' ? (json.value as Record<string, unknown>) : undefined;
-  // the scraped spec labels the response form-encoded: accept that too (REFERENCE §1.3)
+  // the scraped spec labels the response form-encoded: accept that too (docs/api-notes.md §1.3)
   const form = new URLSearchParams(text);
   return form.has('access_token') ? Object.fromEntries(form) : undefined;
 }
@@ -105,7 +105,7 @@ export class PlatformConnection extends Connection {
   }
 
   /**
-   * POSTs a client-credentials token request (form fields, REFERENCE §1.3), retried like a read (a token
+   * POSTs a client-credentials token request (form fields, docs/api-notes.md §1.3), retried like a read (a token
    * request changes nothing) and after the wait a 429 or 503 asks for. Never puts a secret in an error; a
    * failure that asked for a wait carries `holdMs`, so the token cache holds off for that long.
    */

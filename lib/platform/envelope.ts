@@ -1,6 +1,6 @@
 /**
  * Reading Q2 Platform (Caliper) responses: `{data, success, errors, requestid, status, log_ref_id}`.
- * Failure ⇔ HTTP ≥ 400 or `success === false` (REFERENCE §1.2); `errors` may be an array of `{code,message}`,
+ * Failure ⇔ HTTP ≥ 400 or `success === false` (docs/api-notes.md §1.2); `errors` may be an array of `{code,message}`,
  * of strings, of E3 items `{ABA, Account, Error}`, or an E2 object `{ErrorCode, ErrorDescription, …}`.
  */
 import type { ApiFamily, Interpreted } from '../connection';

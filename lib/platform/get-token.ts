@@ -1,5 +1,5 @@
 /**
- * Get Token (REFERENCE §1.3). With the connection's own identity it returns the connection's managed token
+ * Get Token (docs/api-notes.md §1.3). With the connection's own identity it returns the connection's managed token
  * (fetching it once for everyone); with per-message or per-node credentials, scope or base URL it asks the
  * token endpoint directly. The client secret only goes to the connection's origins, unless the message
  * brought both the client id and the secret itself.

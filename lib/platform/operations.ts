@@ -1,12 +1,12 @@
 /**
- * The eight Q2 Platform (Caliper) actions (REFERENCE §1). One entry per node: method, path, parameters with
+ * The eight Q2 Platform (Caliper) actions (docs/api-notes.md §1). One entry per node: method, path, parameters with
  * their msg.config key (exactly the seed's spelling), where each goes on the wire, and the body schema.
  * The words for each entry are in locales/en-US/q2-platform.json under its type; `x-hint` values are keys
  * of locales/en-US/q2-common.json.
  */
 import type { OperationSpec, ParamSpec } from '../operation';
 
-/** Every action but Get Token: `{Base_Url}/{API_Version}/…` (REFERENCE §1.1). */
+/** Every action but Get Token: `{Base_Url}/{API_Version}/…` (docs/api-notes.md §1.1). */
 const versioned: readonly ParamSpec[] = [
   { key: 'baseUrl', in: 'setting', type: 'url', required: true, fallback: 'baseUrl' },
   { key: 'apiVersion', in: 'setting', type: 'enum', enum: ['v1', 'v2'], required: true, fallback: 'apiVersion', default: 'v2' },
@@ -15,7 +15,7 @@ const versioned: readonly ParamSpec[] = [
 const positiveId = { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^[1-9][0-9]*$' }], 'x-hint': 'hint.positiveId' };
 const text = { type: 'string', minLength: 1 };
 
-/** One account to add (REFERENCE §1.4); the user is named by LogonName or UserID. */
+/** One account to add (docs/api-notes.md §1.4); the user is named by LogonName or UserID. */
 const externalAccount = {
   type: 'object',
   required: ['ABA', 'Account'],
@@ -31,7 +31,7 @@ const externalAccount = {
   allOf: [{ anyOf: [{ required: ['LogonName'] }, { required: ['UserID'] }], 'x-hint': 'hint.logonOrUserId' }],
 };
 
-/** `[{Account}]`, `{Account}`, a bare account, or `{AddExternalAccountRequest: [...]}` → `[{Account}]` (REFERENCE §1.4, A8). */
+/** `[{Account}]`, `{Account}`, a bare account, or `{AddExternalAccountRequest: [...]}` → `[{Account}]` (docs/api-notes.md §1.4, A8). */
 export function normaliseExternalAccounts(value: unknown): unknown {
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(value) && Array.isArray(value.AddExternalAccountRequest)) return value.AddExternalAccountRequest;

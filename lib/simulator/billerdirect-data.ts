@@ -1,5 +1,5 @@
 /**
- * Record types, constants and seed data for the Q2 Biller Direct simulator (REFERENCE.md §2, seed 001).
+ * Record types, constants and seed data for the Q2 Biller Direct simulator (docs/api-notes.md §2).
  * Public object shapes follow §2.5; every `*Record` wraps a public object with [OUR] simulator-only
  * bookkeeping that the API never returns. Company names other than "Regular Company 1–5" and
  * "MFA Company 1–2", all ids, URLs, fees and geo values are [OUR] invented test data.
@@ -32,7 +32,7 @@ export type BdCardBrand = (typeof BD_CARD_BRANDS)[number];
 export const BILLER_DIRECT_DEMO_API_KEY = 'sandbox-api-key';
 /** [OUR] the partner the demo API key belongs to (listByPartner, event envelopes). */
 export const BILLER_DIRECT_PARTNER_ID = '616f208da973a0828ecd015c';
-/** The documented sandbox card that pays successfully (REFERENCE §2.3). */
+/** The documented sandbox card that pays successfully (docs/api-notes.md §2.3). */
 export const BILLER_DIRECT_SUCCESS_CARD = '4111111111111111';
 
 export const BILLER_DIRECT_SEED_IDS = {

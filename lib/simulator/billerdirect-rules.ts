@@ -1,7 +1,7 @@
 /**
  * Biller Direct simulator rules that need no state: the error type, request-body readers, card/bank
  * validation (full numbers never leave these functions; only masks, BIN and flags do), the sandbox
- * outcome rules of REFERENCE §2.3/§2.5 (legacy test credentials and test-company inputs), MFA answer
+ * outcome rules of docs/api-notes.md §2.3/§2.5 (legacy test credentials and test-company inputs), MFA answer
  * checks, request-signature verification (§2.10) and company search.
  *
  * [OUR] simulator-only choices made here:
@@ -318,7 +318,7 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d
 const GEO_RADIUS_KM = 150;
 
 /**
- * Checks `Signature`/`Date` (REFERENCE §2.10): base64 RSA-SHA256 PKCS#1 v1.5 over
+ * Checks `Signature`/`Date` (docs/api-notes.md §2.10): base64 RSA-SHA256 PKCS#1 v1.5 over
  * `METHOD:path-and-query:credential:Date`. The query is rebuilt from the parsed query in both
  * form and percent encoding (the server core keeps no raw URL). Returns the 401 code and message, or undefined.
  */

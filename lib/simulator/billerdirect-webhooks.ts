@@ -1,5 +1,5 @@
 /**
- * Webhook emitter for the Biller Direct simulator (REFERENCE.md §2.8 events, §2.11 webhook security; §4 B9,
+ * Webhook emitter for the Biller Direct simulator (docs/api-notes.md §2.8 events, §2.11 webhook security; §4 B9,
  * B10, B13–B15): every event the BillerDirectSim records (onEvent) is POSTed to a configured target URL.
  *
  * - Body: `{"event": …}` (default, as in the documented examples) or the bare event (`wrap: false`, B15);
@@ -17,7 +17,7 @@
  * - Triggers for the two documented types that no simulated call produces: `auth.needs-resync` (for an auth)
  *   and `bill.scheduled-payment-notice` (moves a bill's due date). They are recorded in the Biller Direct event
  *   log like every other event (BillerDirectSim.recordEvent) and therefore delivered the same way.
- * - The real-time MFA events (`auth.mfa-required`, a simulator name: REFERENCE gives no type string) are sent
+ * - The real-time MFA events (`auth.mfa-required`, a simulator name: Q2 gives no type string, B21) are sent
  *   like the others.
  *
  * Control endpoints (never recorded, never faulted), under `/__sim/billerdirect/webhooks`:

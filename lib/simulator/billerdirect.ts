@@ -1,5 +1,5 @@
 /**
- * Q2 Biller Direct API simulator route module (REFERENCE.md §2, seed 001): the 30 endpoints of §2.4 under
+ * Q2 Biller Direct API simulator route module (docs/api-notes.md §2): the 30 endpoints of §2.4 under
  * `/v1` (a node's base URL is `{simulator}/v1`), Bearer API-key auth, optional RSA request signing (§2.10),
  * in-memory state seeded from billerdirect-data.ts, the sandbox behaviours of §2.3/§2.5 (rules in
  * billerdirect-rules.ts) and an event log in the documented envelope (§2.8), ready for webhooks.

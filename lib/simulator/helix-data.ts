@@ -1,5 +1,5 @@
 /**
- * Record types and seed data for the CorePro/Helix external-account simulator (REFERENCE.md §3).
+ * Record types and seed data for the CorePro/Helix external-account simulator (docs/api-notes.md §3).
  * The public `HelixExternalAccount` fields follow the object table in §3.2; everything in
  * `HelixAccountRecord` beyond it, the customers and all seed values are
  * [OUR] simulator-only test data.
@@ -90,7 +90,7 @@ export interface HelixState {
   nextExternalAccountId: number;
 }
 
-/** Sandbox routing number accepted without a checksum (REFERENCE §3.5). */
+/** Sandbox routing number accepted without a checksum (docs/api-notes.md §3.5). */
 export const HELIX_SANDBOX_ROUTING = '123456789';
 
 /**

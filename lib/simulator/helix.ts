@@ -1,5 +1,5 @@
 /**
- * CorePro/Helix external-account API simulator route module (REFERENCE.md §3, seed 002): the eight
+ * CorePro/Helix external-account API simulator route module (docs/api-notes.md §3): the eight
  * `/externalAccount/...` operations with HTTP Basic auth, the Helix envelope
  * `{data?, errors, requestId, status, throttle?}`, in-memory state seeded from helix-data.ts and the
  * documented rules and error codes. Fixed path parts match case-insensitively (docs' casing and the
@@ -44,7 +44,7 @@ export interface HelixCredentials {
   apiSecret: string;
 }
 
-/** Public Helix sandbox demo credentials (REFERENCE §3.1). */
+/** Public Helix sandbox demo credentials (docs/api-notes.md §3.1). */
 export const HELIX_DEMO_CREDENTIALS: HelixCredentials = { apiKey: 'example1', apiSecret: 'example1' };
 
 /** [OUR] simulator-only shape of the undocumented `throttle` object. */

@@ -1,6 +1,6 @@
 /**
  * Record types and seed data for the Q2 Platform (Caliper) simulator. Customer 2 and user 2 are the
- * samples from seed 000 (REFERENCE.md §1.9/§1.10); everything else is invented test data.
+ * samples Q2 documents (docs/api-notes.md §1.9/§1.10); everything else is invented test data.
  * [OUR] simulator-only: Logon and Account records, ExternalAccount storage, the extra customers/users,
  * User.AuthToken for users other than 2, and all account fields (AccountID, CustomerID, UserID,
  * AccountNumber, AccountType "Deposit"|"Loan", ProductName, Balance, AvailableBalance, CurrencyCode,

@@ -1,7 +1,7 @@
 /**
  * Q2 Platform (Caliper) API simulator route module: OAuth2 client-credentials token endpoint plus
  * the eight seed-000 operations under /{v1|v2}/, with in-memory state seeded from platform-data.ts.
- * Response envelopes and error shapes E1/E2/E3 follow REFERENCE.md §1.2. Error messages never echo
+ * Response envelopes and error shapes E1/E2/E3 follow docs/api-notes.md §1.2. Error messages never echo
  * request values (SSN, TaxID, account numbers, tokens, secrets).
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
