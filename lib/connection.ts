@@ -5,7 +5,7 @@
  * renews a rejected token once, retries per the connection's policy, reads the family's envelope and turns
  * every failure into a Q2Error whose texts and body carry none of the connection's secrets.
  */
-import { Q2Error } from './errors';
+import { clip, Q2Error, redact } from './errors';
 import { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, TransportError } from './http';
 import { t } from './i18n';
 import { maskData, scrubText } from './mask';
@@ -99,9 +99,10 @@ export function originOf(url: string): string | undefined {
   }
 }
 
-function describeFailure(statusCode: number, reasons: string[], requestId: string | undefined): string {
+/** The error text of a failed exchange; each reason is cleared of `secrets` before it is clipped. */
+function describeFailure(statusCode: number, reasons: string[], requestId: string | undefined, secrets: readonly string[]): string {
   const parts = [t('errors.http', { status: statusCode })];
-  if (reasons.length) parts.push(reasons.join('; '));
+  if (reasons.length) parts.push(reasons.map((r) => clip(scrubText(r, secrets), 160)).join('; '));
   return `${parts.join(': ')} (${t('errors.requestId', { id: requestId ?? t('errors.none') })})`;
 }
 
@@ -200,7 +201,7 @@ export abstract class Connection {
       });
     }
     if (!read.ok) {
-      throw new Q2Error(this.scrub(describeFailure(res.status, read.reasons, read.requestId)), {
+      throw new Q2Error(describeFailure(res.status, read.reasons, read.requestId, this.secrets()), {
         kind: res.status >= 400 ? 'http' : 'api',
         statusCode: res.status,
         requestId: read.requestId,
@@ -219,7 +220,7 @@ export abstract class Connection {
 
   /** A server body fit for Catch: personal data masked, token fields dropped, the connection's secrets scrubbed. */
   safeBody(body: unknown): unknown {
-    return maskData(body, this.secrets());
+    return typeof body === 'string' ? clip(scrubText(redact(body), this.secrets()), 2000) : maskData(body, this.secrets(), true);
   }
 
   /**

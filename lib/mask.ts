@@ -9,6 +9,8 @@
  * overflow, whatever the depth).
  */
 
+import { redact } from './errors';
+
 /** Field names (compared without case, `_` or `-`) whose string or number values are masked to their last four digits. */
 const MASK_LAST_FOUR = new Set(['account', 'accountnumber', 'aba', 'routingnumber', 'routing', 'cardnumber', 'pan', 'ssn', 'taxid', 'tin']);
 /** Field names whose values are hidden entirely. */
@@ -29,11 +31,30 @@ export function lastFour(value: string | number): string {
   return text.length > 4 ? `******${text.slice(-4)}` : '******';
 }
 
-/** Replaces each secret found inside `text` with `***` (secrets shorter than 4 characters are ignored). */
+/** Secrets shorter than this are not looked for (a card code of 3 digits is the shortest). */
+export const MIN_SECRET = 3;
+
+/**
+ * Replaces each secret found inside `text` with `***`; when the text was clipped (it ends with `…`), a secret
+ * cut at the end is removed too.
+ */
 export function scrubText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('***');
+  for (const secret of secrets) if (secret.length >= MIN_SECRET && out.includes(secret)) out = out.split(secret).join('***');
+  if (out.endsWith('…')) {
+    const body = out.slice(0, -1);
+    for (const secret of secrets) {
+      for (let k = secret.length - 1; k >= MIN_SECRET; k--) {
+        if (body.endsWith(secret.slice(0, k))) return `${body.slice(0, body.length - k)}***…`;
+      }
+    }
+  }
   return out;
+}
+
+/** Server text fit for Catch: personal numbers, bearer tokens and JWTs masked (redact), then the secrets removed. */
+function serverText(text: string, secrets: readonly string[]): string {
+  return scrubText(redact(text), secrets);
 }
 
 /** Values kept as they are (they hold no named fields to mask): dates, buffers, typed arrays, maps, sets, regexps. */
@@ -47,9 +68,11 @@ function isPlainData(value: object): boolean {
 
 /**
  * A copy of `value` fit for Catch or a log: sensitive fields masked, token fields removed, `secrets` scrubbed
- * from every string. Iterative, so deep input cannot overflow the stack.
+ * from every string; for a server's body (`fromServer`) every string is also redacted (runs of six or more digits
+ * masked, bearer tokens and JWTs removed), since a server may echo a number in free text. Iterative, so deep
+ * input cannot overflow the stack.
  */
-export function maskData(value: unknown, secrets: readonly string[] = []): unknown {
+export function maskData(value: unknown, secrets: readonly string[] = [], fromServer = false): unknown {
   const leaf = (key: string | undefined, v: unknown): { done: true; value: unknown } | { done: false } => {
     if (typeof v === 'string' || typeof v === 'number') {
       if (key !== undefined) {
@@ -57,7 +80,8 @@ export function maskData(value: unknown, secrets: readonly string[] = []): unkno
         if (MASK_ALL.has(k)) return { done: true, value: '***' };
         if (MASK_LAST_FOUR.has(k)) return { done: true, value: lastFour(v) };
       }
-      return { done: true, value: typeof v === 'string' && secrets.length ? scrubText(v, secrets) : v };
+      if (typeof v !== 'string') return { done: true, value: v };
+      return { done: true, value: fromServer ? serverText(v, secrets) : secrets.length ? scrubText(v, secrets) : v };
     }
     if (v === null || typeof v !== 'object' || !isPlainData(v)) return { done: true, value: v };
     return { done: false };
@@ -87,6 +111,26 @@ export function maskData(value: unknown, secrets: readonly string[] = []): unkno
     }
   }
   return root;
+}
+
+/**
+ * The values of the sensitive fields in `value` (card numbers, CVVs, account and routing numbers, SSNs …), so
+ * that a server echoing one of them in free text can be scrubbed. Iterative and bounded by MAX_DEPTH.
+ */
+export function sensitiveValues(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 0 }];
+  while (stack.length) {
+    const { v, depth } = stack.pop() as { v: unknown; depth: number };
+    if (v === null || typeof v !== 'object' || depth >= MAX_DEPTH || isOpaque(v)) continue;
+    for (const key of Object.keys(v)) {
+      const item: unknown = (v as Record<string, unknown>)[key];
+      const k = normal(key);
+      if ((typeof item === 'string' || typeof item === 'number') && (MASK_ALL.has(k) || MASK_LAST_FOUR.has(k))) found.push(String(item));
+      else if (item !== null && typeof item === 'object') stack.push({ v: item, depth: depth + 1 });
+    }
+  }
+  return found;
 }
 
 /** A msg.config fit for Catch: the sensitive keys removed, the rest masked like any data. */

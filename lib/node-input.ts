@@ -15,7 +15,7 @@
 import type { Node } from 'node-red';
 import { Q2Error } from './errors';
 import { t } from './i18n';
-import { maskConfig, maskData, scrubText } from './mask';
+import { maskConfig, maskData, MIN_SECRET, scrubText } from './mask';
 import type { StatusTracker } from './status';
 import { Ticket } from './ticket';
 
@@ -180,7 +180,7 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
         job.operation = name ? `${options.label} ${name}` : options.label;
       },
       secret: (value) => {
-        if (typeof value === 'string' && value.length >= 4) job.secrets.push(value);
+        if (typeof value === 'string' && value.length >= MIN_SECRET) job.secrets.push(value);
       },
     };
     let running: Promise<OperationResult>;

@@ -10,6 +10,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Connection } from './connection';
 import { Q2Error } from './errors';
+import { sensitiveValues } from './mask';
 import { t } from './i18n';
 import { OperationResult, Q2Message, RunContext, wireInput } from './node-input';
 import type { Effective, NamedRequest, OperationSpec, ParamSpec, RequestSpec, Resolved, ResourceSpec } from './operation';
@@ -289,6 +290,8 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
         const fromParams = paramsBody(op, effective);
         if (fromParams && isPlainObject(body)) body = { ...body, ...fromParams };
         validateBody(body);
+        // card, account and routing numbers of the body: scrubbed if a server echoes them in free text
+        for (const value of sensitiveValues(body)) ctx.secret(value);
       }
       return executor({ op, connection, resolved, effective, userToken, body, ticket: ctx.ticket() });
     }

@@ -3,7 +3,7 @@
  * wait, cancellation), the retry decisions and Retry-After parsing, the masking copies, and the ticket's cancel.
  */
 import assert from 'node:assert/strict';
-import { lastFour, maskConfig, maskData, MAX_DEPTH, scrubText } from '../lib/mask';
+import { lastFour, maskConfig, maskData, MAX_DEPTH, scrubText, sensitiveValues } from '../lib/mask';
 import { backoffMs, decideRetry, parseRetryAfter, RetryPolicy } from '../lib/retry';
 import { QueueError, Scheduler } from '../lib/scheduler';
 import { Ticket } from '../lib/ticket';
@@ -142,6 +142,14 @@ describe('masking copies', () => {
     const secrets = ['s3cr3t-value', 'tok-abcdef'];
     assert.deepEqual(maskData({ access_token: 'x', note: 'client_secret=s3cr3t-value; Bearer tok-abcdef' }, secrets), { note: 'client_secret=***; Bearer ***' });
     assert.equal(scrubText('no secret here', secrets), 'no secret here');
+    // a clipped text that ends inside a secret loses that start too
+    assert.equal(scrubText('denied for s3cr3t…', secrets), 'denied for ***…');
+  });
+
+  it('a server body: digit runs in free text masked, fields by name, secrets scrubbed', () => {
+    const body = { message: 'card 4111111111111111 and key s3cr3t-value', cardNumber: '4111111111111111' };
+    assert.deepEqual(maskData(body, ['s3cr3t-value'], true), { message: 'card ******1111 and key ***', cardNumber: '******1111' });
+    assert.deepEqual(sensitiveValues({ a: [{ cardCode: '123', accountNumber: 99887766 }], name: 'x' }).sort(), ['123', '99887766']);
   });
 
   it('never takes a prototype from input, and ignores inherited keys', () => {

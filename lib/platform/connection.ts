@@ -138,12 +138,13 @@ export class PlatformConnection extends Connection {
     if (!read.ok) {
       const secrets = [req.clientSecret, req.clientId, ...this.secrets()];
       const reason = read.reasons.length ? read.reasons.join('; ') : body ? '' : t('errors.notJson');
-      const message = `${t('errors.token', { status: res.status })}${reason ? `: ${clip(redact(reason))}` : ''} (${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`;
-      const error = new Q2Error(scrubText(message, secrets), {
+      const cleared = reason ? clip(scrubText(redact(reason), secrets)) : '';
+      const message = `${t('errors.token', { status: res.status })}${cleared ? `: ${cleared}` : ''} (${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`;
+      const error = new Q2Error(message, {
         kind: res.status >= 400 ? 'http' : 'parse',
         statusCode: res.status,
         requestId: read.requestId,
-        body: body ? maskData(body, secrets) : res.text ? scrubText(clip(res.text, 500), secrets) : undefined,
+        body: body ? maskData(body, secrets, true) : res.text ? clip(scrubText(redact(res.text), secrets), 500) : undefined,
         status: t('status.tokenFailed'),
         q2: this.q2Of(ticket, res, read),
       });

@@ -25,7 +25,8 @@ function reasonOf(item: unknown): string | undefined {
 export function reasonsFrom(errors: unknown): string[] {
   const items = Array.isArray(errors) ? errors : isObject(errors) && Object.keys(errors).length ? [errors] : [];
   const reasons = items.map(reasonOf).filter((r): r is string => !!r);
-  return [...new Set(reasons)].slice(0, 3).map((r) => clip(redact(r), 160));
+  // not clipped here: the connection removes its secrets first, then clips (a secret cut in two would survive)
+  return [...new Set(reasons)].slice(0, 3).map((r) => redact(r));
 }
 
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -52,7 +53,7 @@ export const platformFamily: ApiFamily = {
     const logRefId = typeof env.log_ref_id === 'string' ? env.log_ref_id : undefined;
     const failed = res.status >= 400 || env.success === false || env.success === 'false';
     const reasons = failed ? reasonsFrom(env.errors) : [];
-    if (failed && !reasons.length && typeof env.data === 'string') reasons.push(clip(redact(env.data), 160));
+    if (failed && !reasons.length && typeof env.data === 'string') reasons.push(redact(env.data));
     return { ok: !failed, body, requestId, logRefId, reasons };
   },
 };
