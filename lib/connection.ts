@@ -240,7 +240,7 @@ export abstract class Connection {
       } catch (err) {
         ticket.setPhase('done');
         if (err instanceof QueueError && err.reason !== 'cancelled') {
-          const limit = err.reason === 'queueFull' ? this.reliability.limits.queueLength : Math.round(this.reliability.limits.queueWaitMs / 1000);
+          const limit = err.reason === 'queueFull' ? this.reliability.limits.queueLength : Math.round(this.reliability.limits.queueWaitMs / 100) / 10;
           throw new Q2Error(t(`errors.${err.reason}`, { limit }), { kind: 'queue', status: t(`status.${err.reason}`), q2: { attempts: 0 } });
         }
         throw this.stopped(ticket);
@@ -286,7 +286,7 @@ export abstract class Connection {
           await ticket.sleep(decision.delayMs);
           continue;
         }
-        throw this.transportFailure(err, ticket);
+        throw this.transportFailure(err, ticket, request.safe);
       }
       ticket.status = res.status;
       if (res.status === 401 && !renewed && auth.renew) {
@@ -305,14 +305,16 @@ export abstract class Connection {
     }
   }
 
-  private transportFailure(err: TransportError, ticket: Ticket): Q2Error {
+  private transportFailure(err: TransportError, ticket: Ticket, safe: boolean): Q2Error {
     const q2 = { attempts: ticket.attempts, durationMs: err.durationMs, sent: ticket.sent };
     if (err.kind === 'tooLarge') {
       const mb = Math.round(((this.http.maxResponseBytes / 1024 / 1024) * 10)) / 10;
       return new Q2Error(t('errors.tooLarge', { limit: mb, status: err.status ?? '?' }), { kind: 'tooLarge', statusCode: err.status, status: t('status.tooLarge'), q2 });
     }
     const seconds = Math.round(this.http.timeoutMs / 100) / 10;
-    const text = err.kind === 'timeout' ? t('errors.timeout', { seconds }) : t('errors.network', { code: err.code });
+    let text = err.kind === 'timeout' ? t('errors.timeout', { seconds }) : t('errors.network', { code: err.code });
+    // a write that left and got no answer is not sent again: say that it may have been processed
+    if (!safe && ticket.sent) text += t('errors.maybeProcessed');
     return new Q2Error(text, { kind: err.kind === 'timeout' ? 'timeout' : 'network', status: t(`status.${err.kind === 'timeout' ? 'timeout' : 'network'}`), q2 });
   }
 

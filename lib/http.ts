@@ -135,10 +135,15 @@ export class HttpClient {
     const target = new URL(request.url);
     const abort = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, this.options.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    // the clock starts once the event loop has turned (the socket work is under way), so a long synchronous
+    // stretch elsewhere (a burst of messages handed over at once) is not counted against this request
+    const arm = setImmediate(() => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+      }, this.options.timeoutMs);
+    });
     const onCancel = (): void => abort.abort();
     if (controls.signal?.aborted) abort.abort();
     else controls.signal?.addEventListener('abort', onCancel, { once: true });
@@ -169,14 +174,17 @@ export class HttpClient {
       if (timedOut) throw new TransportError('timeout', 'timeout', durationMs);
       if (abort.signal.aborted) throw new TransportError('cancelled', 'cancelled', durationMs);
       if (/maxContentLength/.test(axiosErr.message ?? '')) {
-        throw new TransportError('tooLarge', 'tooLarge', durationMs, false, axiosErr.response?.status ?? status);
+        // axios raises this without a response; the status line had arrived on the request's response
+        const started = (axiosErr.request as { res?: { statusCode?: number } } | undefined)?.res?.statusCode;
+        throw new TransportError('tooLarge', 'tooLarge', durationMs, false, axiosErr.response?.status ?? started ?? status);
       }
       const cause = (axiosErr.cause as NodeJS.ErrnoException | undefined)?.code;
       const errno = NEVER_SENT.has(code) ? code : cause && NEVER_SENT.has(cause) ? cause : undefined;
       if (errno) throw new TransportError('network', errno, durationMs, true);
       throw new TransportError('network', code === 'ERR_BAD_RESPONSE' ? 'ECONNRESET' : code, durationMs);
     } finally {
-      clearTimeout(timer);
+      clearImmediate(arm);
+      if (timer) clearTimeout(timer);
       controls.signal?.removeEventListener('abort', onCancel);
     }
   }

@@ -106,6 +106,8 @@ function stoppedLine(node: Node, job: Job): void {
     node.warn(t('log.stoppedUnsent', vars));
   } else if (job.outcome?.ok) {
     node.warn(t('log.stoppedAnswered', vars));
+  } else if (last?.cancelledIn === 'waiting' && last.status !== undefined) {
+    node.error(t('log.stoppedRetry', vars));
   } else if (job.outcome && job.outcome.error.kind !== 'stopped' && job.outcome.error.statusCode !== undefined) {
     node.error(t('log.stoppedFailed', vars));
   } else {

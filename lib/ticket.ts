@@ -18,6 +18,8 @@ export class Ticket {
   requestId?: string;
   /** set by cancel(): no further try starts */
   cancelled = false;
+  /** the phase the ticket was in when it was cancelled */
+  cancelledIn?: Phase;
   private readonly abort = new AbortController();
   private leaveQueue?: () => void;
   private wake?: () => void;
@@ -52,6 +54,7 @@ export class Ticket {
   cancel(graceMs: number): void {
     if (this.cancelled || this.phase === 'done') return;
     this.cancelled = true;
+    this.cancelledIn = this.phase;
     if (this.phase === 'queued') this.leaveQueue?.();
     this.wake?.();
     if (this.phase === 'sending' && graceMs > 0) {
