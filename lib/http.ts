@@ -68,6 +68,9 @@ export class TransportError extends Error {
 
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL']);
 
+/** How long an idle keep-alive socket is kept. */
+const FREE_SOCKET_MS = 4_000;
+
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function bypassesProxy(target: URL, noproxy: string[]): boolean {
@@ -89,8 +92,10 @@ export class HttpClient {
 
   constructor(private readonly options: HttpClientOptions) {
     const maxSockets = options.maxSockets ?? 34;
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...options.tls });
+    // idle keep-alive sockets are closed after FREE_SOCKET_MS, before the usual 5 s of servers, so that a write
+    // is not sent on a socket the server is closing at that moment (it would fail with a reset, and not be retried)
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_MS });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_MS, ...options.tls });
     if (options.proxy) {
       const proxyUrl = new URL(options.proxy.url);
       if (options.proxy.username) {

@@ -144,7 +144,8 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
     done();
   }
 
-  function toCatch(message: Q2Message, err: Q2Error, done: (err?: Error) => void, own: readonly string[]): void {
+  function toCatch(message: Q2Message, err: Q2Error, done: (err?: Error) => void, job: Job): void {
+    const own = job.secrets;
     const secrets = own.length ? [...options.secrets(), ...own].sort((a, b) => b.length - a.length) : options.secrets();
     if (err.body !== undefined) message.payload = own.length ? maskData(err.body, secrets) : err.body;
     else message.payload = maskData(message.payload, secrets);
@@ -157,7 +158,7 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
     try {
       done(new Q2Error(text, { kind: err.kind, statusCode: err.statusCode, requestId: err.requestId, status: err.status }));
     } catch (failure) {
-      node.error(t('log.catchFailed', { error: text, reason: failure instanceof Error ? failure.name : typeof failure }));
+      node.error(t('log.catchFailed', { operation: job.operation, msgid: job.msgId, error: text, reason: failure instanceof Error ? failure.name : typeof failure }));
     }
   }
 
@@ -202,17 +203,18 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
         if (job.stoppedGrace !== undefined) return;
         jobs.delete(job);
         if (!outcome.ok) {
-          toCatch(message, outcome.error, done, job.secrets);
+          toCatch(message, outcome.error, done, job);
           return;
         }
         try {
           toOutput(message, outcome.result, send, done);
         } catch (err) {
-          toCatch(message, asQ2Error(err), done, job.secrets);
+          toCatch(message, asQ2Error(err), done, job);
         }
       })
       .catch((err: unknown) => {
-        node.error(t('log.catchFailed', { error: options.label, reason: err instanceof Error ? err.name : typeof err }));
+        // preparing the message for Catch failed (not the hand-over itself): still one line, with the message id
+        node.error(t('log.catchFailed', { operation: job.operation, msgid: job.msgId, error: options.label, reason: err instanceof Error ? err.name : typeof err }));
       });
   });
 

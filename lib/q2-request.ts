@@ -150,11 +150,37 @@ export function resolveParams(
  * A path value stays inside its segment: `/`, `?`, `#` and dots are all percent-encoded. `.` and `..` alone
  * cannot be kept (URL parsers resolve even `%2E%2E`), so they are refused.
  */
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function encodeSegment(value: string, key = 'value'): string {
-  if (/^\.{1,2}$/.test(value) || value === '') {
+  // `.`/`..` would move the path; a lone UTF-16 surrogate cannot be written as UTF-8 at all
+  if (/^\.{1,2}$/.test(value) || value === '' || LONE_SURROGATE.test(value)) {
     throw new Q2Error(t('validation.segment', { key }), { kind: 'input', status: t('status.invalidInput') });
   }
   return encodeURIComponent(value).replace(/\./g, '%2E');
+}
+
+/**
+ * A message property by its path, or undefined when a parent on the way is missing (Node-RED's getter throws a
+ * TypeError there: for a data property such as `data.body`, a message without `msg.data` has no body).
+ */
+export function readProperty(get: (msg: Q2Message, path: string) => unknown, msg: Q2Message, path: string): unknown {
+  try {
+    return get(msg, path);
+  } catch (err) {
+    if (err instanceof TypeError) return undefined;
+    throw err;
+  }
+}
+
+/** The JSON text of a body; a value JSON cannot hold (a BigInt, a cycle) is the input's fault, named as such. */
+function jsonOf(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    throw new Q2Error(t('validation.notJson'), { kind: 'input', status: t('status.invalidInput') });
+  }
 }
 
 export function buildUrl(op: RequestSpec, effective: Effective, defaultBase = ''): string {
@@ -200,7 +226,7 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
       method: op.method,
       url,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : jsonOf(body),
       safe: isSafeRead(op),
       auth: ctx.userToken ? { bearer: ctx.userToken } : 'connection',
     },
@@ -284,7 +310,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       let body: unknown;
       const validateBody = bodies.get(op.name);
       if (op.body && validateBody) {
-        body = RED.util.getMessageProperty(msg, def.dataProperty || op.body.defaultProperty);
+        body = readProperty(RED.util.getMessageProperty, msg, def.dataProperty || op.body.defaultProperty);
         if (op.body.normalise) body = op.body.normalise(body);
         if (op.body.optional && !isPlainObject(body)) body = {};
         const fromParams = paramsBody(op, effective);
@@ -307,7 +333,12 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
         secrets: () => connection()?.secrets() ?? [],
         graceMs: () => connection()?.reliability.graceMs ?? 0,
         dataProperty: property
-          ? { get: (m) => RED.util.getMessageProperty(m, property), set: (m, v) => RED.util.setMessageProperty(m, property, v, false) }
+          ? {
+              get: (m) => readProperty(RED.util.getMessageProperty, m, property),
+              set: (m, v) => {
+                if (v !== undefined) RED.util.setMessageProperty(m, property, v, false);
+              },
+            }
           : undefined,
       },
       run,

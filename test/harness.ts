@@ -11,6 +11,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import type { NodeInitializer, NodeMessage } from 'node-red';
 import type { SinonSpy } from 'sinon';
+import { t } from '../lib/i18n';
 import { startSimulator, type RecordedRequest, type RunningSimulator, BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
 import q2Config = require('../nodes/q2-config');
 import q2Platform = require('../nodes/q2-platform');
@@ -218,6 +219,16 @@ export function useSimulator(ctx: SimContext = simulatorContext()): SimContext {
     await helper.unload();
   });
   return ctx;
+}
+
+/** A node type's palette label (error texts start with it), from the pack's locale catalogues. */
+export function paletteLabel(type: string): string {
+  for (const namespace of ['q2-platform', 'q2-billerdirect', 'q2-corepro', type]) {
+    const key = `${namespace}:${type}.paletteLabel`;
+    const label = t(key);
+    if (label !== key) return label;
+  }
+  throw new Error(`no palette label for ${type}`);
 }
 
 // ---- Biller Direct: shared assertions and set-up calls ---------------------------------------------------------

@@ -17,7 +17,7 @@ import { HttpClient } from '../lib/http';
 import type { Effective, OperationSpec } from '../lib/operation';
 import { platformOperations } from '../lib/platform/operations';
 import { buildUrl, encodeSegment } from '../lib/q2-request';
-import { flowWith, helper, load, send, simulatorContext, useSimulator, type Msg } from './harness';
+import { flowWith, helper, load, paletteLabel, send, simulatorContext, useSimulator, type Msg } from './harness';
 
 const ctx = simulatorContext();
 
@@ -36,16 +36,6 @@ function enrollment(edit: (e: Enrollment & Record<string, unknown>) => void): En
   return copy;
 }
 
-const LABELS: Record<string, string> = {
-  'q2-get-token': 'Get Token',
-  'q2-add-external-account': 'Add External Account',
-  'q2-delete-customer': 'Delete Customer',
-  'q2-delete-user': 'Delete User',
-  'q2-enrollment': 'Enrollment',
-  'q2-get-account-list': 'Get Account List',
-  'q2-lookup-customer': 'Lookup Customer',
-  'q2-lookup-user': 'Lookup User',
-};
 
 interface Invalid {
   title: string;
@@ -364,7 +354,7 @@ const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeou
 describe('invalid input reaches Catch, naming the field, and nothing is sent', () => {
   useSimulator(ctx);
   for (const c of cases) {
-    it(`${LABELS[c.type]}: ${c.title}`, async () => {
+    it(`${paletteLabel(c.type)}: ${c.title}`, async () => {
       const { sim } = ctx;
       await load(flowWith(sim.url, [{ id: 'n1', type: c.type, ...c.node }]), c.credentials ? { n1: c.credentials } : {});
       assert.equal(sim.server.requests.length, 0, 'nothing was sent at deploy');
@@ -392,7 +382,7 @@ describe('invalid input reaches Catch, naming the field, and nothing is sent', (
       assert.match(String(status.text), /invalid/i);
       for (const value of c.secret ?? []) assert.equal(String(status.text).includes(value), false, 'the status does not contain a personal value');
 
-      assert.ok(text.startsWith(`${LABELS[c.type]}: `), `the error starts with the node's label "${LABELS[c.type]}: " (got "${text}")`);
+      assert.ok(text.startsWith(`${paletteLabel(c.type)}: `), `the error starts with the node's label "${paletteLabel(c.type)}: " (got "${text}")`);
     });
   }
 
