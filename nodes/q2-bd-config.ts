@@ -1,7 +1,7 @@
 /** `q2-bd-config`: the Biller Direct connection — environment, API key (bearer) and optional RSA signing key. */
 import type { NodeAPI } from 'node-red';
 import { BILLER_DIRECT_HOSTS, BillerDirectConnection } from '../lib/billerdirect/connection';
-import { ConnectionNodeDef, listOf, registerConnection } from '../lib/config-node';
+import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
 
 interface BillerDirectConfigDef extends ConnectionNodeDef {
   environment?: 'sandbox' | 'production' | 'custom';

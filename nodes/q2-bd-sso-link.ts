@@ -8,10 +8,13 @@ import { client } from '../lib/billerdirect/operations';
 import { Product, ssoSpec, ssoUrl } from '../lib/billerdirect/sso';
 import { Q2Error } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { wireInput } from '../lib/node-input';
-import { ConnectionNode, OperationNodeDef, readOverrides, resolveParams, SENSITIVE_CONFIG_KEYS, sendOperation } from '../lib/q2-request';
-import { StatusTracker } from '../lib/status';
-import { compileParams } from '../lib/validate';
+import { wireInput } from '../lib/node-red/node-input';
+import { ConnectionNode } from '../lib/node-red/register';
+import { OperationNodeDef, readOverrides, resolveParams } from '../lib/request/resolve';
+import { SENSITIVE_CONFIG_KEYS } from '../lib/model/registry';
+import { sendOperation } from '../lib/request/execute';
+import { StatusTracker } from '../lib/node-red/status';
+import { compileParams } from '../lib/request/validate';
 
 export = function (RED: NodeAPI): void {
   const validate = compileParams(ssoSpec);

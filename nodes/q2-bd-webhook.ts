@@ -10,9 +10,9 @@ import type { JSONWebKeySet } from 'jose';
 import { KeySource, parseKeySource, WebhookReceiver } from '../lib/billerdirect/webhook';
 import { clip } from '../lib/errors';
 import { t } from '../lib/i18n';
-import { listOf } from '../lib/config-node';
-import type { ConnectionNode } from '../lib/q2-request';
-import { Ticket } from '../lib/ticket';
+import { listOf } from '../lib/node-red/config-node';
+import type { ConnectionNode } from '../lib/node-red/register';
+import { Ticket } from '../lib/connection/ticket';
 
 interface WebhookDef extends NodeDef {
   url?: string;

@@ -1,6 +1,6 @@
 /** `q2-config`: the Q2 Platform (Caliper) connection — base URL, version, OAuth client credentials, token cache. */
 import type { NodeAPI } from 'node-red';
-import { ConnectionNodeDef, listOf, registerConnection } from '../lib/config-node';
+import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
 import { PlatformConnection } from '../lib/platform/connection';
 
 interface Q2ConfigDef extends ConnectionNodeDef {

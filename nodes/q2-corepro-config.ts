@@ -1,7 +1,7 @@
 /** `q2-corepro-config`: the CorePro/Helix connection — base URL (with presets) and the API key and secret (HTTP Basic). */
 import type { NodeAPI } from 'node-red';
-import { ConnectionNodeDef, listOf, registerConnection } from '../lib/config-node';
-import { HELIX_HOSTS, HelixConnection } from '../lib/helix/connection';
+import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
+import { HELIX_HOSTS, CoreProConnection } from '../lib/corepro/connection';
 
 interface CoreProConfigDef extends ConnectionNodeDef {
   baseUrl?: string;
@@ -14,7 +14,7 @@ export = function (RED: NodeAPI): void {
     'q2-corepro-config',
     { apiKey: { type: 'password' }, apiSecret: { type: 'password' } },
     (def, creds, http, reliability) =>
-      new HelixConnection({
+      new CoreProConnection({
         baseUrl: def.baseUrl || HELIX_HOSTS['helix-sandbox'],
         apiKey: creds.apiKey,
         apiSecret: creds.apiSecret,

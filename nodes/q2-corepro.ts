@@ -1,8 +1,8 @@
-/** The CorePro/Helix external-account node, described in lib/helix/operations.ts. */
+/** The CorePro/Helix external-account node, described in lib/corepro/operations.ts. */
 import type { NodeAPI } from 'node-red';
-import { helixNodeSet } from '../lib/helix/node-set';
-import { registerNodeSet } from '../lib/q2-request';
+import { coreproNodeSet } from '../lib/corepro/node-set';
+import { registerNodeSet } from '../lib/node-red/register';
 
 export = function (RED: NodeAPI): void {
-  registerNodeSet(RED, helixNodeSet);
+  registerNodeSet(RED, coreproNodeSet);
 };

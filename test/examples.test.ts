@@ -16,14 +16,12 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/build/editor';
-import type { NamedRequest } from '../lib/operation';
-import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/q2-request';
+import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/model/registry';
+import type { NamedRequest } from '../lib/model/operation';
+import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/model/node-set';
 import { startSimulator, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
-import {
-  buildDevFlows, CONNECTION_TYPES, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleBaseUrl, exampleConnection, exampleFiles, isConfigNode,
-  nodeSetOf, readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode,
-} from '../lib/dev/examples';
+import { buildDevFlows, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleBaseUrl, exampleConnection, exampleFiles, isConfigNode, readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode } from '../lib/dev/examples';
+import { CONNECTION_TYPES, nodeSetOf } from '../lib/model/registry';
 import { CORE_NODES, helper, NODES, type Msg } from './harness';
 
 /** The simulator's default address, which the example files point at (`npm start` and `npm run simulator` use it). */

@@ -14,7 +14,7 @@
  *
  * Messages go in batches (all of a batch at once, so the connection's scheduler is busy). Checked per message:
  *  - it ended exactly once, at the output or at Catch (counted per msg._fuzzId); a message Node-RED cannot hand to
- *    Catch may instead leave ONE log line naming its _msgid (lib/node-input.ts), nothing else is logged;
+ *    Catch may instead leave ONE log line naming its _msgid (lib/node-red/node-input.ts), nothing else is logged;
  *  - every Catch error is a string starting with the node's palette label, from the node the message went to;
  *  - a failure before the connection (no msg.q2) is an input/validation text naming the field or the reason
  *    (locales/en-US/q2-common.json), never "unexpected error" (an exception the node did not expect);
@@ -31,10 +31,10 @@ import fc from 'fast-check';
 import type { NodeMessage } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { billerDirectResources } from '../lib/billerdirect/operations';
-import { externalAccount } from '../lib/helix/operations';
+import { externalAccount } from '../lib/corepro/operations';
 import { platformOperations } from '../lib/platform/operations';
-import type { NamedRequest, RequestSpec } from '../lib/operation';
-import { SENSITIVE_CONFIG_KEYS } from '../lib/q2-request';
+import type { NamedRequest, RequestSpec } from '../lib/model/operation';
+import { SENSITIVE_CONFIG_KEYS } from '../lib/model/registry';
 import {
   BILLER_DIRECT_COMPANY_IDS as CO, BILLER_DIRECT_PARTNER_ID, BILLER_DIRECT_SEED_IDS as SEED, startSimulator, type RecordedRequest, type RunningSimulator,
 } from '../lib/simulator';
@@ -783,7 +783,7 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
       /** messages that ended in a log line: their tries are unknown (at most the connection's 2 each) */
       let lost = 0;
       // a message that could not be handed to Catch (a message Node-RED cannot clone) may end in ONE log line
-      // naming its id (lib/node-input.ts); anything else logged is a message lost or a line too many
+      // naming its id (lib/node-red/node-input.ts); anything else logged is a message lost or a line too many
       const lines = logLines();
       const explained = new Set<number>();
       for (const s of batch) {

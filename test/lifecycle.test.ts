@@ -16,7 +16,7 @@ import type http from 'node:http';
 import type { Node, NodeMessage, NodeStatus } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { t } from '../lib/i18n';
-import type { ConnectionNode } from '../lib/q2-request';
+import type { ConnectionNode } from '../lib/node-red/register';
 import type { RunningSimulator } from '../lib/simulator';
 import { CONNECTION_CREDENTIALS, flowWith, helper, load, show, useSimulator, type FlowNode, type Msg } from './harness';
 

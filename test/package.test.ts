@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/build/editor';
-import { nodeSpecs } from '../lib/q2-request';
+import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/model/registry';
+import { nodeSpecs } from '../lib/model/node-set';
 import { startSimulator, type RunningSimulator } from '../lib/simulator';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { lastFour, maskConfig, maskData, MAX_DEPTH, scrubText, sensitiveValues } from '../lib/mask';
-import { backoffMs, decideRetry, parseRetryAfter, RetryPolicy } from '../lib/retry';
-import { QueueError, Scheduler } from '../lib/scheduler';
-import { Ticket } from '../lib/ticket';
+import { backoffMs, decideRetry, parseRetryAfter, RetryPolicy } from '../lib/connection/retry';
+import { QueueError, Scheduler } from '../lib/connection/scheduler';
+import { Ticket } from '../lib/connection/ticket';
 
 const policy: RetryPolicy = { attempts: 3, baseDelayMs: 100, maxDelayMs: 2000 };
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { redact } from '../lib/errors';
-import { TokenCache, type TokenResponse } from '../lib/token-cache';
+import { TokenCache, type TokenResponse } from '../lib/connection/token-cache';
 
 /** A token endpoint whose answers the test releases one by one. */
 class FakeTokenEndpoint {

@@ -8,15 +8,15 @@
  * ring, and the simulator recorded no request at all — not even a token request (the connection fetches its
  * token lazily, so validation must come before any HTTP).
  *
- * Also, at unit level, lib/q2-request's encodeSegment/buildUrl: a path value cannot change the route.
+ * Also, at unit level, lib/request/build.ts's encodeSegment/buildUrl: a path value cannot change the route.
  */
 import assert from 'node:assert/strict';
 import type { NodeStatus } from 'node-red';
 import type { SinonSpy } from 'sinon';
-import { HttpClient } from '../lib/http';
-import type { Effective, OperationSpec } from '../lib/operation';
+import { HttpClient } from '../lib/connection/http';
+import type { Effective, OperationSpec } from '../lib/model/operation';
 import { platformOperations } from '../lib/platform/operations';
-import { buildUrl, encodeSegment } from '../lib/q2-request';
+import { buildUrl, encodeSegment } from '../lib/request/build';
 import { flowWith, helper, load, paletteLabel, send, simulatorContext, useSimulator, type Msg } from './harness';
 
 const ctx = simulatorContext();
@@ -418,7 +418,7 @@ describe('invalid input reaches Catch, naming the field, and nothing is sent', (
 
 // ---- unit level: a path value stays inside its segment --------------------------------------------------------
 
-describe('lib/q2-request: a path value cannot change the route', () => {
+describe('lib/request/build: a path value cannot change the route', () => {
   useSimulator(ctx);
   const deleteUser = platformOperations.find((op) => op.type === 'q2-delete-user') as OperationSpec;
   const effective = (baseUrl: string, userID: string): Effective => ({ baseUrl, apiVersion: 'v2', userID });

@@ -4,9 +4,9 @@
  * ISO date, on every request. Signing uses Node's crypto; the key is parsed once, when the node starts.
  */
 import crypto from 'node:crypto';
-import { Authorization, Connection, OutgoingRequest, Reliability } from '../connection';
+import { Authorization, Connection, OutgoingRequest, Reliability } from '../connection/connection';
 import { Q2Error } from '../errors';
-import type { HttpClientOptions } from '../http';
+import type { HttpClientOptions } from '../connection/http';
 import { t } from '../i18n';
 import { billerDirectFamily } from './envelope';
 

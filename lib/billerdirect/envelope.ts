@@ -3,8 +3,8 @@
  * response header, an undocumented error body. Failure ⇔ HTTP ≥ 400 or `success` false (boolean or the string
  * "false", B4).
  */
-import type { ApiFamily, Interpreted } from '../connection';
-import type { HttpResponse } from '../http';
+import type { ApiFamily, Interpreted } from '../connection/connection';
+import type { HttpResponse } from '../connection/http';
 import { parseJson, reasonsFrom } from '../platform/envelope';
 
 export const billerDirectFamily: ApiFamily = {

@@ -1,5 +1,6 @@
 /** The Q2 Biller Direct node set: seven resource nodes on a q2-bd-config connection (docs/api-notes.md §2). */
-import type { NodeSet } from '../q2-request';
+import { billerDirectFamily } from './envelope';
+import type { NodeSet } from '../model/node-set';
 import { billerDirectResources } from './operations';
 
 export const billerDirectNodeSet: NodeSet = {
@@ -7,7 +8,7 @@ export const billerDirectNodeSet: NodeSet = {
   category: 'Q2_Biller_Direct',
   color: '#E2D96E',
   connectionType: 'q2-bd-config',
-  acceptsAccessToken: false,
+  family: billerDirectFamily,
   operations: [],
   resources: billerDirectResources,
 };

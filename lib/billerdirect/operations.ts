@@ -7,7 +7,7 @@
  *
  * Not implemented: message encryption (docs/api-notes.md §2.9, B20) — its packing is not documented.
  */
-import type { BodySpec, NamedRequest, ParamSpec, ResourceSpec } from '../operation';
+import type { BodySpec, NamedRequest, ParamSpec, ResourceSpec } from '../model/operation';
 
 // ---- params -------------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
  * the environment, `token` (an SSO token from client/create-token or client/sync) and exactly the URL
  * parameters given, URL-encoded.
  */
-import type { ParamSpec, RequestSpec } from '../operation';
+import type { ParamSpec, RequestSpec } from '../model/operation';
 
 export const SSO_HOSTS = {
   connect: { sandbox: 'https://sb-connect.q2open.io', production: 'https://connect.q2open.io' },
@@ -18,7 +18,7 @@ export const URL_PARAMS = ['companyId', 'billId', 'swapId', 'paymentMethodId', '
 
 const text = (key: string): ParamSpec => ({ key, in: 'setting', type: 'string' });
 
-/** What the node validates (node properties and msg.config alike), with lib/validate. */
+/** What the node validates (node properties and msg.config alike), with lib/request/validate.ts. */
 export const ssoSpec: RequestSpec = {
   method: 'GET',
   path: '',

@@ -6,23 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ParamSpec } from '../operation';
-import { billerDirectNodeSet } from '../billerdirect/node-set';
-import { helixNodeSet } from '../helix/node-set';
-import { platformNodeSet } from '../platform/node-set';
-import { RELIABILITY_SETTINGS } from '../config-node';
-import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../q2-request';
+import type { ParamSpec } from '../model/operation';
+import { RELIABILITY_SETTINGS } from '../node-red/config-node';
+import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../model/node-set';
+import { NODE_SETS } from '../model/registry';
 import { q2EditorClient } from './editor-client';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const out = path.join(root, 'dist', 'nodes');
 
 type Words = { [key: string]: string | Words };
-
-export const NODE_SETS: readonly NodeSet[] = [platformNodeSet, billerDirectNodeSet, helixNodeSet];
-
-/** Nodes that are not operation nodes, with hand-written editors in nodes/ (and no connection of their own). */
-export const HAND_WRITTEN_NODES: readonly string[] = ['q2-bd-webhook', 'q2-bd-sso-link'];
 
 function word(words: Words, key: string): string | undefined {
   let node: string | Words | undefined = words;
@@ -197,7 +190,7 @@ function helpFor(set: NodeSet, words: Words, spec: NodeSpec): string {
   const type = (p: ParamSpec) => need(words, `common.types.${p.type}`, ns);
   const typeOf = (name: string) => need(words, `common.types.${name}`, ns);
   const isToken = spec.operations.some((op) => op.executor === 'token');
-  const bearer = set.acceptsAccessToken && spec.operations.some((op) => op.auth === 'connection');
+  const bearer = set.family.userTokens && spec.operations.some((op) => op.auth === 'connection');
   const inputs: string[] = [];
   const withBody = spec.operations.find((op) => op.body);
   if (withBody?.body) inputs.push(dt(withBody.body.defaultProperty, typeOf('array'), spec.selectable, need(words, `${spec.type}.payload`, ns)));

@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NODE_SETS } from '../build/editor';
-import { nodeSpecs, type NodeSet } from '../q2-request';
+import { CONNECTION_TYPES } from '../model/registry';
 import { BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../simulator';
 
 /** The project root (this file runs from dist/lib/dev). */
@@ -62,14 +61,6 @@ export function exampleBaseUrl(type: string, simulatorUrl: string): string {
 /** The example connection of a config node type, if the pack has one. */
 export function exampleConnection(type: string): ExampleConnection | undefined {
   return EXAMPLE_CONNECTIONS.find((c) => c.type === type);
-}
-
-/** The config node types of the pack's node sets (one per set, shared sets counted once). */
-export const CONNECTION_TYPES: readonly string[] = [...new Set(NODE_SETS.map((set) => set.connectionType))];
-
-/** The node set that describes a node type (an operation or resource node), if any. */
-export function nodeSetOf(type: string): NodeSet | undefined {
-  return NODE_SETS.find((set) => nodeSpecs(set).some((spec) => spec.type === type));
 }
 
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { NODE_SETS } from '../build/editor';
+import { NODE_SETS } from '../model/registry';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { buildDevFlows, EXAMPLE_CONNECTIONS, exampleBaseUrl, PROJECT_ROOT, readExamples } from './examples';
 

@@ -2,14 +2,14 @@
  * The Q2 Platform connection: OAuth client-credentials. Owns the token cache shared by every node on the
  * connection, and fetches tokens (its own, or for Get Token with per-message credentials).
  */
-import { Authorization, Connection, Interpreted, Reliability } from '../connection';
+import { Authorization, Connection, Interpreted, Reliability } from '../connection/connection';
 import { clip, Q2Error, redact } from '../errors';
-import type { HttpClientOptions, HttpResponse } from '../http';
+import type { HttpClientOptions, HttpResponse } from '../connection/http';
 import { t } from '../i18n';
 import { maskData, scrubText } from '../mask';
-import { backoffMs, parseRetryAfter } from '../retry';
-import { Ticket } from '../ticket';
-import { TokenCache, TokenResponse } from '../token-cache';
+import { backoffMs, parseRetryAfter } from '../connection/retry';
+import { Ticket } from '../connection/ticket';
+import { TokenCache, TokenResponse } from '../connection/token-cache';
 import { parseJson, platformFamily, reasonsFrom } from './envelope';
 
 export interface PlatformConnectionOptions {

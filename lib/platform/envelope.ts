@@ -3,39 +3,17 @@
  * Failure ⇔ HTTP ≥ 400 or `success === false` (docs/api-notes.md §1.2); `errors` may be an array of `{code,message}`,
  * of strings, of E3 items `{ABA, Account, Error}`, or an E2 object `{ErrorCode, ErrorDescription, …}`.
  */
-import type { ApiFamily, Interpreted } from '../connection';
+import type { ApiFamily, Interpreted } from '../connection/connection';
 import { clip, redact } from '../errors';
-import type { HttpResponse } from '../http';
+import { parseJson, reasonsFrom } from '../connection/envelope';
+
+export { parseJson, reasonsFrom } from '../connection/envelope';
+import type { HttpResponse } from '../connection/http';
 
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function reasonOf(item: unknown): string | undefined {
-  if (typeof item === 'string') return item;
-  if (!isObject(item)) return undefined;
-  const text = item.message ?? item.Message ?? item.Error ?? item.ErrorDescription ?? item.error_description ?? item.error;
-  const code = item.code ?? item.Code ?? item.ErrorCode;
-  if (typeof text !== 'string') return code !== undefined ? String(code) : undefined;
-  return code !== undefined && code !== '' ? `${String(code)} ${text}` : text;
-}
-
-export function reasonsFrom(errors: unknown): string[] {
-  const items = Array.isArray(errors) ? errors : isObject(errors) && Object.keys(errors).length ? [errors] : [];
-  const reasons = items.map(reasonOf).filter((r): r is string => !!r);
-  // not clipped here: the connection removes its secrets first, then clips (a secret cut in two would survive)
-  return [...new Set(reasons)].slice(0, 3).map((r) => redact(r));
-}
-
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (!text.trim()) return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 export const platformFamily: ApiFamily = {

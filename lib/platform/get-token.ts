@@ -6,7 +6,8 @@
  */
 import { Q2Error } from '../errors';
 import { t } from '../i18n';
-import type { OperationContext, OperationResult } from '../q2-request';
+import type { OperationContext } from '../request/execute';
+import type { OperationResult } from '../node-red/node-input';
 import { PlatformConnection, tokenUrlFor } from './connection';
 
 const IDENTITY = ['client_id', 'client_secret', 'grant_type', 'scope'];

@@ -1,5 +1,6 @@
 /** The Q2 Platform node set: its operations, its connection type, and how it shows in the palette. */
-import type { NodeSet } from '../q2-request';
+import { platformFamily } from './envelope';
+import type { NodeSet } from '../model/node-set';
 import { getToken } from './get-token';
 import { platformOperations } from './operations';
 
@@ -8,7 +9,7 @@ export const platformNodeSet: NodeSet = {
   category: 'Q2_Platform',
   color: '#3FADB5',
   connectionType: 'q2-config',
-  acceptsAccessToken: true,
+  family: platformFamily,
   operations: platformOperations,
   executors: { token: getToken },
 };

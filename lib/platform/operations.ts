@@ -4,7 +4,7 @@
  * The words for each entry are in locales/en-US/q2-platform.json under its type; `x-hint` values are keys
  * of locales/en-US/q2-common.json.
  */
-import type { OperationSpec, ParamSpec } from '../operation';
+import type { OperationSpec, ParamSpec } from '../model/operation';
 
 /** Every action but Get Token: `{Base_Url}/{API_Version}/…` (docs/api-notes.md §1.1). */
 const versioned: readonly ParamSpec[] = [

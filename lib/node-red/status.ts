@@ -6,7 +6,7 @@
  * quiet node is shown at once.
  */
 import type { Node } from 'node-red';
-import { t } from './i18n';
+import { t } from '../i18n';
 
 const REDRAW_MS = 250;
 

@@ -4,10 +4,10 @@
  */
 import type https from 'node:https';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { Connection, Reliability } from './connection';
-import type { HttpClientOptions, ProxySettings } from './http';
-import { t } from './i18n';
-import type { ConnectionNode } from './q2-request';
+import type { Connection, Reliability } from '../connection/connection';
+import type { HttpClientOptions, ProxySettings } from '../connection/http';
+import { t } from '../i18n';
+import type { ConnectionNode } from './register';
 
 export interface ConnectionNodeDef extends NodeDef {
   tls?: string;

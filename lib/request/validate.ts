@@ -4,9 +4,9 @@
  * the field and what was wrong, never the value (it may be an SSN or an account number).
  */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { Q2Error } from './errors';
-import { t } from './i18n';
-import type { Effective, ParamSpec, RequestSpec, Resolved } from './operation';
+import { Q2Error } from '../errors';
+import { t } from '../i18n';
+import type { Effective, ParamSpec, RequestSpec, Resolved } from '../model/operation';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true, multipleOfPrecision: 9 });
 ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });

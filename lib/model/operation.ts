@@ -1,6 +1,6 @@
 /**
  * The declarative description of the API operations. From an OperationSpec the pack derives the runtime
- * handler (lib/q2-request), the ajv schema (lib/validate), the edit panel and the help page (lib/build).
+ * handler (lib/node-red/register.ts, lib/request/), the ajv schema (lib/request/validate.ts), the edit panel and the help page (lib/build).
  * The words (labels, help text) live in locales/en-US/<node set>.json under the node type.
  */
 import type { JSONSchemaType } from 'ajv';

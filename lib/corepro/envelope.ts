@@ -3,8 +3,8 @@
  * Failure ⇔ HTTP ≥ 400 or a non-empty `errors` list of `{code, message}`; `throttle` (present past 80 % of the
  * rate limit) is passed on in msg.q2.throttle.
  */
-import type { ApiFamily, Interpreted } from '../connection';
-import type { HttpResponse } from '../http';
+import type { ApiFamily, Interpreted } from '../connection/connection';
+import type { HttpResponse } from '../connection/http';
 import { parseJson, reasonsFrom } from '../platform/envelope';
 
 /**
@@ -17,8 +17,8 @@ function throttleWaitMs(throttle: unknown): number | undefined {
   return typeof reset === 'number' && Number.isFinite(reset) && reset >= 0 ? reset * 1000 : undefined;
 }
 
-export const helixFamily: ApiFamily = {
-  id: 'helix',
+export const coreproFamily: ApiFamily = {
+  id: 'corepro',
   userTokens: false,
   interpret(res: HttpResponse): Interpreted {
     const parsed = parseJson(res.text);

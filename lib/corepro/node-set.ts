@@ -1,13 +1,14 @@
 /** The CorePro/Helix node set: the external-account resource node on a q2-corepro-config connection. */
-import type { NodeSet } from '../q2-request';
+import { coreproFamily } from './envelope';
+import type { NodeSet } from '../model/node-set';
 import { externalAccount } from './operations';
 
-export const helixNodeSet: NodeSet = {
+export const coreproNodeSet: NodeSet = {
   namespace: 'q2-corepro',
   category: 'Q2_CorePro',
   color: '#87A980',
   connectionType: 'q2-corepro-config',
-  acceptsAccessToken: false,
+  family: coreproFamily,
   operations: [],
   resources: [externalAccount],
 };

@@ -13,11 +13,11 @@
  * reached Q2, and the HTTP status and request id when known — enough for an operator to reconcile.
  */
 import type { Node } from 'node-red';
-import { Q2Error } from './errors';
-import { t } from './i18n';
-import { maskConfig, maskData, MIN_SECRET, scrubText } from './mask';
+import { Q2Error } from '../errors';
+import { t } from '../i18n';
+import { maskConfig, maskData, MIN_SECRET, scrubText } from '../mask';
 import type { StatusTracker } from './status';
-import { Ticket } from './ticket';
+import { Ticket } from '../connection/ticket';
 
 export type Q2Message = import('node-red').NodeMessageInFlow & { config?: unknown; statusCode?: number; q2?: Record<string, unknown> };
 

@@ -1,9 +1,9 @@
 /** The CorePro/Helix connection: HTTP Basic with the API key and secret (docs/api-notes.md §3.1). */
-import { Authorization, Connection, Reliability } from '../connection';
+import { Authorization, Connection, Reliability } from '../connection/connection';
 import { Q2Error } from '../errors';
-import type { HttpClientOptions } from '../http';
+import type { HttpClientOptions } from '../connection/http';
 import { t } from '../i18n';
-import { helixFamily } from './envelope';
+import { coreproFamily } from './envelope';
 
 export const HELIX_HOSTS = {
   'helix-sandbox': 'https://sandbox-api.helix.q2.com',
@@ -12,7 +12,7 @@ export const HELIX_HOSTS = {
   'corepro-production': 'https://api.corepro.io',
 } as const;
 
-export interface HelixConnectionOptions {
+export interface CoreProConnectionOptions {
   baseUrl: string;
   apiKey?: string;
   apiSecret?: string;
@@ -21,13 +21,13 @@ export interface HelixConnectionOptions {
   reliability?: Reliability;
 }
 
-export class HelixConnection extends Connection {
+export class CoreProConnection extends Connection {
   private readonly header?: string;
   private readonly basic?: string;
 
-  constructor(private readonly options: HelixConnectionOptions) {
+  constructor(private readonly options: CoreProConnectionOptions) {
     super({
-      family: helixFamily,
+      family: coreproFamily,
       baseUrl: options.baseUrl,
       extraOrigins: options.allowedOrigins,
       defaults: {},

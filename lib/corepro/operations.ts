@@ -4,7 +4,7 @@
  * over the body read from the data property. Limits are the object table's (docs/api-notes.md §3.2).
  * `x-hint` values are keys of locales/en-US/q2-common.json.
  */
-import type { NamedRequest, ParamSpec, ResourceSpec } from '../operation';
+import type { NamedRequest, ParamSpec, ResourceSpec } from '../model/operation';
 
 const id = (key: string, where: ParamSpec['in'], required: boolean): ParamSpec => ({ key, in: where, type: 'id', required });
 const tagParam = (where: ParamSpec['in'], required: boolean): ParamSpec => ({

@@ -5,11 +5,11 @@
  * renews a rejected token once, retries per the connection's policy, reads the family's envelope and turns
  * every failure into a Q2Error whose texts and body carry none of the connection's secrets.
  */
-import { clip, Q2Error, redact } from './errors';
+import { clip, Q2Error, redact } from '../errors';
 import { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, TransportError } from './http';
-import { t } from './i18n';
-import { maskData, scrubText } from './mask';
-import type { ConnectionDefault } from './operation';
+import { t } from '../i18n';
+import { maskData, scrubText } from '../mask';
+import type { ConnectionDefault } from '../model/operation';
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, RetryPolicy, TryOutcome } from './retry';
 import { QueueError, Scheduler, SchedulerLimits } from './scheduler';
 import { Ticket } from './ticket';
@@ -45,7 +45,7 @@ export interface Authorization {
 }
 
 export interface ApiFamily {
-  readonly id: 'platform' | 'billerdirect' | 'helix';
+  readonly id: 'platform' | 'billerdirect' | 'corepro';
   /** whether a message may bring its own bearer token in msg.config.accessToken */
   readonly userTokens: boolean;
   interpret(res: HttpResponse): Interpreted;
@@ -108,7 +108,8 @@ function describeFailure(statusCode: number, reasons: string[], requestId: strin
 
 export abstract class Connection {
   readonly family: ApiFamily;
-  readonly http: HttpClient;
+  /** the HTTP client: only this class sends (the one path to the wire) */
+  private readonly http: HttpClient;
   readonly baseUrl: string;
   readonly reliability: Reliability;
   readonly scheduler: Scheduler;

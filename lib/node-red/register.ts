@@ -1,0 +1,137 @@
+/**
+ * Node-RED wiring of the operation nodes: one node type per operation node and resource node of a node set.
+ * For each message the node
+ *  1. reads msg.config (when the node accepts overrides) — never writing it back onto the node,
+ *  2. resolves every parameter: msg.config, then the node's property, then the connection, then the default,
+ *  3. validates them and the body with ajv (errors name the field, nothing is sent),
+ *  4. hands the request to its executor, which sends it through the connection (the one path to the wire),
+ *  5. ends the message at the output or at Catch through the shared input handler (node-input.ts).
+ */
+import type { Node, NodeAPI } from 'node-red';
+import type { Connection } from '../connection/connection';
+import { Q2Error } from '../errors';
+import { t } from '../i18n';
+import { sensitiveValues } from '../mask';
+import { SENSITIVE_CONFIG_KEYS } from '../model/registry';
+import { NodeSet, NodeSpec, nodeParams, nodeSpecs } from '../model/node-set';
+import type { NamedRequest } from '../model/operation';
+import { readProperty, paramsBody } from '../request/build';
+import { Executor, sendOperation } from '../request/execute';
+import { isPlainObject, keepMostSpecific, OperationNodeDef, own, present, readOverrides, resolveParams, typeName } from '../request/resolve';
+import { compileBody, compileParams } from '../request/validate';
+import { OperationResult, Q2Message, RunContext, wireInput } from './node-input';
+import { StatusTracker } from './status';
+
+/** A config node that carries a connection. */
+export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string };
+
+/** Registers one node type per operation node and resource node of the set. */
+export function registerNodeSet(RED: NodeAPI, set: NodeSet): void {
+  for (const spec of nodeSpecs(set)) registerNode(RED, set, spec);
+}
+
+interface CompiledOperation {
+  op: NamedRequest;
+  validateParams: ReturnType<typeof compileParams>;
+  executor: Executor;
+}
+
+function chooseOperation(spec: NodeSpec, compiled: Map<string, CompiledOperation>, def: OperationNodeDef, overrides: Record<string, unknown> | undefined): CompiledOperation {
+  if (!spec.selectable) return compiled.get('') as CompiledOperation;
+  const fromMsg = overrides ? own(overrides, 'operation') : undefined;
+  const name = present(fromMsg) ? fromMsg : def.operation;
+  const chosen = typeof name === 'string' ? compiled.get(name) : undefined;
+  if (!chosen) {
+    const field = present(fromMsg) ? 'msg.config.operation' : t('validation.nodeField', { key: 'operation' });
+    throw new Q2Error(t('validation.invalid', { field, hint: t('validation.enum', { values: [...compiled.keys()].join(', ') }), got: typeName(name) }), {
+      kind: 'input',
+      status: t('status.invalidInput'),
+    });
+  }
+  return chosen;
+}
+
+function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
+  const label = t(`${set.namespace}:${spec.type}.paletteLabel`);
+  const compiled = new Map<string, CompiledOperation>(
+    spec.operations.map((op) => [op.name, { op, validateParams: compileParams(op), executor: (op.executor && set.executors?.[op.executor]) || sendOperation }]),
+  );
+  const credentials: Record<string, { type: 'password' }> = {};
+  for (const p of nodeParams(spec)) if (p.sensitive) credentials[p.key] = { type: 'password' };
+
+  function OperationNode(this: Node, def: OperationNodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const status = new StatusTracker(node);
+    const allowOverrides = def.allowOverrides !== false;
+    const bodies = new Map<string, (body: unknown) => void>();
+    for (const { op } of compiled.values()) {
+      if (op.body) bodies.set(op.name, compileBody(op.body.schema, `msg.${def.dataProperty || op.body.defaultProperty}`));
+    }
+    const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
+    const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
+
+    const connectionProblem = (): string | undefined => {
+      if (!configNode || configNode.type !== set.connectionType || !configNode.q2) return t('errors.noConnection');
+      return configNode.q2Problem;
+    };
+    if (connectionProblem()) status.problem(t('status.noConnection'));
+
+    async function run(msg: Q2Message, ctx: RunContext): Promise<OperationResult> {
+      const problem = connectionProblem();
+      if (problem) throw new Q2Error(problem, { kind: 'config', status: t('status.noConnection') });
+      const connection = (configNode as ConnectionNode).q2 as Connection;
+      const overrides = readOverrides(msg, allowOverrides);
+      const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
+      ctx.operation(op.name);
+      const resolved = keepMostSpecific(resolveParams(op.params, def, nodeCredentials, overrides, connection), op.exactlyOne);
+      for (const p of op.params) if (p.sensitive) ctx.secret(resolved[p.key]?.value);
+      const effective = validateParams(resolved);
+      let userToken: string | undefined;
+      const token = overrides && connection.family.userTokens ? own(overrides, 'accessToken') : undefined;
+      if (present(token)) {
+        if (typeof token !== 'string') {
+          throw new Q2Error(t('validation.accessToken', { got: typeName(token) }), { kind: 'input', status: t('status.invalidInput') });
+        }
+        userToken = token;
+      }
+      let body: unknown;
+      const validateBody = bodies.get(op.name);
+      if (op.body && validateBody) {
+        body = readProperty(RED.util.getMessageProperty, msg, def.dataProperty || op.body.defaultProperty);
+        if (op.body.normalise) body = op.body.normalise(body);
+        if (op.body.optional && !isPlainObject(body)) body = {};
+        const fromParams = paramsBody(op, effective);
+        if (fromParams && isPlainObject(body)) body = { ...body, ...fromParams };
+        validateBody(body);
+        // card, account and routing numbers of the body: scrubbed if a server echoes them in free text
+        for (const value of sensitiveValues(body)) ctx.secret(value);
+      }
+      return executor({ op, connection, resolved, effective, userToken, body, ticket: ctx.ticket() });
+    }
+
+    const property = def.dataProperty && def.dataProperty !== 'payload' ? def.dataProperty : undefined;
+    const connection = (): Connection | undefined => (connectionProblem() ? undefined : configNode?.q2);
+    wireInput(
+      node,
+      status,
+      {
+        label,
+        sensitiveKeys: SENSITIVE_CONFIG_KEYS,
+        secrets: () => connection()?.secrets() ?? [],
+        graceMs: () => connection()?.reliability.graceMs ?? 0,
+        dataProperty: property
+          ? {
+              get: (m) => readProperty(RED.util.getMessageProperty, m, property),
+              set: (m, v) => {
+                if (v !== undefined) RED.util.setMessageProperty(m, property, v, false);
+              },
+            }
+          : undefined,
+      },
+      run,
+    );
+  }
+
+  RED.nodes.registerType(spec.type, OperationNode, { credentials });
+}

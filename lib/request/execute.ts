@@ -1,0 +1,51 @@
+/**
+ * Request execution: the default executor builds the request from the operation's description and hands it
+ * to the connection (the one path to the wire), then returns the family's envelope for the output.
+ */
+import type { Connection } from '../connection/connection';
+import { Ticket } from '../connection/ticket';
+import { Q2Error } from '../errors';
+import { t } from '../i18n';
+import type { Effective, RequestSpec, Resolved } from '../model/operation';
+import type { OperationResult } from '../node-red/node-input';
+import { buildUrl, isSafeRead, jsonOf, paramsBody } from './build';
+
+export interface OperationContext {
+  op: RequestSpec;
+  connection: Connection;
+  resolved: Resolved;
+  effective: Effective;
+  /** msg.config.accessToken, when the message brings its own bearer token */
+  userToken?: string;
+  /** the request body, already normalised and validated */
+  body?: unknown;
+  /** the message's ticket: its place in the connection's queue, its tries, its cancellation on close */
+  ticket: Ticket;
+}
+
+export type Executor = (ctx: OperationContext) => Promise<OperationResult>;
+
+/** The default executor: build the request from the spec, send it through the connection, return its envelope. */
+export async function sendOperation(ctx: OperationContext): Promise<OperationResult> {
+  const { op, connection, effective } = ctx;
+  const url = buildUrl(op, effective, connection.baseUrl);
+  if (!ctx.userToken && !connection.isOwnOrigin(url)) {
+    throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
+  }
+  const body = op.body ? ctx.body : paramsBody(op, effective);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const { res, read } = await connection.send(
+    {
+      method: op.method,
+      url,
+      headers,
+      body: body === undefined ? undefined : jsonOf(body),
+      safe: isSafeRead(op),
+      auth: ctx.userToken ? { bearer: ctx.userToken } : 'connection',
+    },
+    ctx.ticket,
+  );
+  return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
+}
+
