@@ -14,7 +14,12 @@ export interface AxiosLoop {
 export async function axiosLoop(url: string, concurrency: number): Promise<AxiosLoop> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const client = axios.create({ baseURL: url, httpAgent: agent, proxy: false, validateStatus: () => true });
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret, scope: SCOPE });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: DEMO_CLIENT.clientId,
+    client_secret: DEMO_CLIENT.clientSecret,
+    scope: SCOPE,
+  });
   const tokenResponse = await client.post<{ access_token?: unknown }>('/v2/oauth2/token', form.toString(), {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
   });
@@ -47,7 +52,18 @@ export async function axiosLoop(url: string, concurrency: number): Promise<Axios
     };
     const began = performance.now();
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-    return { count, durationMs: performance.now() - began, latencies, ok, errors: tally.errors, timeouts: tally.timeouts, lost: 0, atOutput: ok, atCatch: tally.errors, errorSamples: tally.samples };
+    return {
+      count,
+      durationMs: performance.now() - began,
+      latencies,
+      ok,
+      errors: tally.errors,
+      timeouts: tally.timeouts,
+      lost: 0,
+      atOutput: ok,
+      atCatch: tally.errors,
+      errorSamples: tally.samples,
+    };
   }
 
   return { run, close: () => agent.destroy() };

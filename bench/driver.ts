@@ -71,7 +71,9 @@ export function drive(options: DriveOptions): Promise<RunResult> {
       else if (done === count) finish(0);
     };
     const stopOut = listen('out', (msg) => complete(msg, msg.statusCode === 200 ? undefined : `HTTP ${String(msg.statusCode)} at the output`, false));
-    const stopCaught = listen('caught', (msg) => complete(msg, String(msg.error?.message ?? 'an error without a message'), true));
+    const stopCaught = listen('caught', (msg) =>
+      complete(msg, typeof msg.error?.message === 'string' ? msg.error.message : 'an error without a message', true),
+    );
     const watchdog = setInterval(() => {
       if (performance.now() - lastProgress > stallMs) finish(count - done);
     }, 1000);

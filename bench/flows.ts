@@ -76,15 +76,42 @@ export function packFlow(url: string): BenchFlow {
 }
 
 function functionNode(id: string, code: string, wires: string[]): FlowNode {
-  return at({ id, z: 'tab', type: 'function', name: `bench ${id}`, func: code, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [wires] });
+  return at({
+    id,
+    z: 'tab',
+    type: 'function',
+    name: `bench ${id}`,
+    func: code,
+    outputs: 1,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    wires: [wires],
+  });
 }
 
 function httpRequestNode(id: string, keepAlive: boolean, wires: string[]): FlowNode {
   // the editor's defaults, except: method from msg.method ("- set by msg.method -") and a parsed JSON object as
   // the result (what the pack gives); `persist` is "Enable connection keep-alive"
   return at({
-    id, z: 'tab', type: 'http request', name: `bench ${id}`, method: 'use', ret: 'obj', paytoqs: 'ignore', url: '', tls: '', persist: keepAlive,
-    proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], wires: [wires],
+    id,
+    z: 'tab',
+    type: 'http request',
+    name: `bench ${id}`,
+    method: 'use',
+    ret: 'obj',
+    paytoqs: 'ignore',
+    url: '',
+    tls: '',
+    persist: keepAlive,
+    proxy: '',
+    insecureHTTPParser: false,
+    authType: '',
+    senderr: false,
+    headers: [],
+    wires: [wires],
   });
 }
 
@@ -94,7 +121,12 @@ function httpRequestNode(id: string, keepAlive: boolean, wires: string[]): FlowN
  * once, before the run, by a second chain (`tokfn` → `tokreq` → `tokstore` → `tokdone`) into flow context.
  */
 export function coreFlow(url: string, keepAlive: boolean): BenchFlow {
-  const tokenBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_CLIENT.clientId, client_secret: DEMO_CLIENT.clientSecret, scope: SCOPE }).toString();
+  const tokenBody = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: DEMO_CLIENT.clientId,
+    client_secret: DEMO_CLIENT.clientSecret,
+    scope: SCOPE,
+  }).toString();
   const fetchToken = [
     `msg.method = 'POST';`,
     `msg.url = ${JSON.stringify(`${url}/v2/oauth2/token`)};`,

@@ -220,7 +220,9 @@ function fixed(value: number, digits: number): string {
 export async function main(): Promise<void> {
   const config = readConfig();
   const started = new Date();
-  progress(`concurrency ${config.concurrency}, ${config.messages} messages per variant (+${config.warmup} warm-up), heap ${config.heapFirst}→${config.heapMessages}, burst ${config.burst}`);
+  progress(
+    `concurrency ${config.concurrency}, ${config.messages} messages per variant (+${config.warmup} warm-up), heap ${config.heapFirst}→${config.heapMessages}, burst ${config.burst}`,
+  );
   const sim = await startSimulatorWorker();
   await startServer();
   try {
@@ -261,13 +263,19 @@ export async function main(): Promise<void> {
     ];
     const lines: string[] = [];
     lines.push('');
-    lines.push(`Q2 LookupUser benchmark — ${config.messages} messages per variant, ${config.concurrency} in flight, ${config.warmup} warm-up (node ${process.version}, ${os.cpus().length} CPUs)`);
+    lines.push(
+      `Q2 LookupUser benchmark — ${config.messages} messages per variant, ${config.concurrency} in flight, ${config.warmup} warm-up (node ${process.version}, ${os.cpus().length} CPUs)`,
+    );
     lines.push('');
-    lines.push(`${pad('variant', 42)}${pad('rps', 10, true)}${pad('p50 ms', 10, true)}${pad('p99 ms', 10, true)}${pad('errors', 8, true)}${pad('token req', 11, true)}`);
+    lines.push(
+      `${pad('variant', 42)}${pad('rps', 10, true)}${pad('p50 ms', 10, true)}${pad('p99 ms', 10, true)}${pad('errors', 8, true)}${pad('token req', 11, true)}`,
+    );
     lines.push('-'.repeat(91));
     for (const [name, m] of rows) {
       const s = m.summary;
-      lines.push(`${pad(name, 42)}${pad(fixed(s.rps, 0), 10, true)}${pad(fixed(s.p50Ms, 2), 10, true)}${pad(fixed(s.p99Ms, 2), 10, true)}${pad(String(s.errors), 8, true)}${pad(String(m.tokenRequests), 11, true)}`);
+      lines.push(
+        `${pad(name, 42)}${pad(fixed(s.rps, 0), 10, true)}${pad(fixed(s.p50Ms, 2), 10, true)}${pad(fixed(s.p99Ms, 2), 10, true)}${pad(String(s.errors), 8, true)}${pad(String(m.tokenRequests), 11, true)}`,
+      );
     }
     lines.push('');
     lines.push(`ratios (rps): a/b1 = ${fixed(ratios.aOverB1, 2)}   a/b2 = ${fixed(ratios.aOverB2, 2)}   a/c = ${fixed(ratios.aOverC, 2)}`);

@@ -53,12 +53,14 @@ export class Q2Error extends Error {
  * or JWT-looking strings are removed.
  */
 export function redact(text: string): string {
-  return text
-    .replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer ***')
-    .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***')
-    // a run of 6+ digits (spaces or hyphens between them allowed) that is not part of a longer word: the digits
-    // inside ids such as UUIDs (`3b57-4579-934c`) or hex object ids (`64b000…0001`) are left alone
-    .replace(/(?<![A-Za-z0-9-])\d(?:[ -]?\d){5,}(?![A-Za-z0-9])/g, (digits) => `******${digits.replace(/[ -]/g, '').slice(-4)}`);
+  return (
+    text
+      .replace(/Bearer\s+[\w.~+/=-]+/gi, 'Bearer ***')
+      .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***')
+      // a run of 6+ digits (spaces or hyphens between them allowed) that is not part of a longer word: the digits
+      // inside ids such as UUIDs (`3b57-4579-934c`) or hex object ids (`64b000…0001`) are left alone
+      .replace(/(?<![A-Za-z0-9-])\d(?:[ -]?\d){5,}(?![A-Za-z0-9])/g, (digits) => `******${digits.replace(/[ -]/g, '').slice(-4)}`)
+  );
 }
 
 /** Shortens a server message so that error texts stay readable. */

@@ -59,7 +59,14 @@ function serverText(text: string, secrets: readonly string[]): string {
 
 /** Values kept as they are (they hold no named fields to mask): dates, buffers, typed arrays, maps, sets, regexps. */
 function isOpaque(value: object): boolean {
-  return value instanceof Date || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set || value instanceof RegExp;
+  return (
+    value instanceof Date ||
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof RegExp
+  );
 }
 
 function isPlainData(value: object): boolean {

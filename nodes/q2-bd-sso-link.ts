@@ -49,7 +49,14 @@ export = function (RED: NodeAPI): void {
           throw new Q2Error(configNode?.q2Problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
         }
         ctx.operation('createToken');
-        const result = await sendOperation({ op: createToken, connection, resolved: {}, effective: {}, body: { identifier: effective.identifier }, ticket: ctx.ticket() });
+        const result = await sendOperation({
+          op: createToken,
+          connection,
+          resolved: {},
+          effective: {},
+          body: { identifier: effective.identifier },
+          ticket: ctx.ticket(),
+        });
         const issued = (result.payload as { token?: unknown } | undefined)?.token;
         if (typeof issued !== 'string' || !issued) throw new Q2Error(t('sso.noTokenInResponse'), { kind: 'parse', status: t('status.badResponse') });
         token = issued;

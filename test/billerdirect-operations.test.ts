@@ -8,13 +8,27 @@
  */
 import assert from 'node:assert/strict';
 import {
-  BD_CATEGORIES, BILLER_DIRECT_COMPANY_IDS as CO, BILLER_DIRECT_PARTNER_ID, BILLER_DIRECT_SEED_IDS as SEED, type BdAuthRecord,
-  type BdBillRecord, type RunningSimulator,
+  BD_CATEGORIES,
+  BILLER_DIRECT_COMPANY_IDS as CO,
+  BILLER_DIRECT_PARTNER_ID,
+  BILLER_DIRECT_SEED_IDS as SEED,
+  type BdAuthRecord,
+  type BdBillRecord,
+  type RunningSimulator,
 } from '../lib/simulator';
 import { billerDirectResources } from '../lib/billerdirect/operations';
 import {
-  BD_LABELS as LABELS, bdApi, bdAssertRequest as assertRequest, bdFlowWith, bdOnlyCall as onlyCall, bdSuccess, loadBillerDirect, send,
-  simulatorContext, useSimulator, type FlowNode,
+  BD_LABELS as LABELS,
+  bdApi,
+  bdAssertRequest as assertRequest,
+  bdFlowWith,
+  bdOnlyCall as onlyCall,
+  bdSuccess,
+  loadBillerDirect,
+  send,
+  simulatorContext,
+  useSimulator,
+  type FlowNode,
 } from './harness';
 
 const ctx = simulatorContext();
@@ -61,7 +75,9 @@ function billRecord(sim: RunningSimulator, billId: string): BdBillRecord | undef
 }
 
 /** An auth waiting for MFA questions (legacy credential testmfaquestion): its id, token and answers. */
-async function mfaAuth(sim: RunningSimulator): Promise<{ clientId: string; authId: string; token: string; answers: Array<{ identifier: string; answer: string }> }> {
+async function mfaAuth(
+  sim: RunningSimulator,
+): Promise<{ clientId: string; authId: string; token: string; answers: Array<{ identifier: string; answer: string }> }> {
   const clientId = await newClient(sim);
   const authId = await newAuth(sim, clientId, CO.regular1, { username: 'testmfaquestion' });
   const a = authRecord(sim, authId);
@@ -133,7 +149,10 @@ const OPS: OpCase[] = [
     path: () => `/v1/auth/list/${SEED.clientId}`,
     check: (payload) => {
       const data = payload.data as Array<{ _id: string; status: { type: string }; company: { _id: string; name: string }; items: string[] }>;
-      assert.deepEqual(data.map((a) => [a._id, a.status.type, a.company._id, a.company.name, a.items]), [[SEED.authId, 'verified', CO.regular1, 'Regular Company 1', ['bill']]]);
+      assert.deepEqual(
+        data.map((a) => [a._id, a.status.type, a.company._id, a.company.name, a.items]),
+        [[SEED.authId, 'verified', CO.regular1, 'Regular Company 1', ['bill']]],
+      );
     },
   },
   {
@@ -179,7 +198,10 @@ const OPS: OpCase[] = [
     path: () => `/v1/auth/${SEED.authId}`,
     check: (payload, _ids, sim) => {
       assert.deepEqual(payload, { success: true });
-      assert.equal(sim.billerDirect.state.auths.some((a) => a._id === SEED.authId), false);
+      assert.equal(
+        sim.billerDirect.state.auths.some((a) => a._id === SEED.authId),
+        false,
+      );
       assert.equal(billRecord(sim, SEED.billId), undefined, 'its bill went with it');
     },
   },
@@ -205,7 +227,10 @@ const OPS: OpCase[] = [
     path: () => `/v1/bill/list/${SEED.clientId}`,
     check: (payload) => {
       const data = payload.data as Array<{ bill: { _id: string }; payments: unknown[] }>;
-      assert.deepEqual(data.map((d) => [d.bill._id, d.payments]), [[SEED.billId, []]]);
+      assert.deepEqual(
+        data.map((d) => [d.bill._id, d.payments]),
+        [[SEED.billId, []]],
+      );
     },
   },
   {
@@ -216,7 +241,10 @@ const OPS: OpCase[] = [
     path: () => `/v1/bill/listByPartner/${BILLER_DIRECT_PARTNER_ID}`,
     check: (payload) => {
       const data = payload.data as Array<{ bill: { _id: string }; partnerUserId: string; partnerId: string }>;
-      assert.deepEqual(data.map((d) => [d.bill._id, d.partnerUserId, d.partnerId]), [[SEED.billId, SEED.clientId, BILLER_DIRECT_PARTNER_ID]]);
+      assert.deepEqual(
+        data.map((d) => [d.bill._id, d.partnerUserId, d.partnerId]),
+        [[SEED.billId, SEED.clientId, BILLER_DIRECT_PARTNER_ID]],
+      );
     },
   },
   // company
@@ -246,7 +274,10 @@ const OPS: OpCase[] = [
     path: () => '/v1/company/search',
     body: () => ({ query: 'regular company', products: ['biller-direct', 'cardswap'], paginateResults: true, pageSize: 2, pageNumber: 2 }),
     check: (payload) => {
-      assert.deepEqual((payload.data as Array<{ name: string }>).map((c) => c.name), ['Regular Company 3', 'Regular Company 4']);
+      assert.deepEqual(
+        (payload.data as Array<{ name: string }>).map((c) => c.name),
+        ['Regular Company 3', 'Regular Company 4'],
+      );
       assert.equal(payload.resultCount, 5);
     },
   },
@@ -274,7 +305,10 @@ const OPS: OpCase[] = [
     path: () => `/v1/payment/list/${SEED.clientId}`,
     check: (payload) => {
       const data = payload.data as Array<{ _id: string; type: string; card: { number: string } }>;
-      assert.deepEqual(data.map((m) => [m._id, m.type, m.card.number]), [[SEED.paymentMethodId, 'card', 'XXXX1111']]);
+      assert.deepEqual(
+        data.map((m) => [m._id, m.type, m.card.number]),
+        [[SEED.paymentMethodId, 'card', 'XXXX1111']],
+      );
     },
   },
   {
@@ -286,7 +320,10 @@ const OPS: OpCase[] = [
     path: (ids) => `/v1/payment/${ids.paymentMethodId}`,
     check: (payload, ids, sim) => {
       assert.deepEqual(payload, { success: true });
-      assert.equal(sim.billerDirect.state.paymentMethods.some((m) => m.method._id === ids.paymentMethodId), false);
+      assert.equal(
+        sim.billerDirect.state.paymentMethods.some((m) => m.method._id === ids.paymentMethodId),
+        false,
+      );
     },
   },
   {
@@ -421,7 +458,11 @@ const OPS: OpCase[] = [
     check: (payload, _ids, sim) => {
       const c = sim.billerDirect.state.clients.find((x) => x.identifier === 'ops-sync');
       const m = sim.billerDirect.state.paymentMethods.find((x) => x.clientId === c?._id);
-      assert.deepEqual(payload, { clientId: c?._id, ssoToken: sim.billerDirect.state.tokens[0].token, cards: [{ paymentMethodId: m?.method._id, identifier: 'sync-card' }] });
+      assert.deepEqual(payload, {
+        clientId: c?._id,
+        ssoToken: sim.billerDirect.state.tokens[0].token,
+        cards: [{ paymentMethodId: m?.method._id, identifier: 'sync-card' }],
+      });
     },
   },
   // swap
@@ -452,7 +493,10 @@ const OPS: OpCase[] = [
     path: () => '/v1/swap/companies',
     check: (payload, _ids, sim) => {
       const names = (payload.data as Array<{ name: string }>).map((c) => c.name);
-      assert.deepEqual(names, sim.billerDirect.state.companies.filter((c) => c.company.supportedItems.includes('swap')).map((c) => c.company.name));
+      assert.deepEqual(
+        names,
+        sim.billerDirect.state.companies.filter((c) => c.company.supportedItems.includes('swap')).map((c) => c.company.name),
+      );
       assert.ok(names.includes('Shopwise') && !names.includes('Riverbend Water'));
     },
   },
@@ -471,7 +515,10 @@ const OPS: OpCase[] = [
     path: (ids) => `/v1/swap/list/${ids.clientId}`,
     check: (payload, ids) => {
       const data = payload.data as Array<{ _id: string; status: { type: string }; paymentMethod: { card: { number: string } } }>;
-      assert.deepEqual(data.map((s) => [s._id, s.status.type, s.paymentMethod.card.number]), [[ids.swapId, 'card-on-file', 'XXXX1111']]);
+      assert.deepEqual(
+        data.map((s) => [s._id, s.status.type, s.paymentMethod.card.number]),
+        [[ids.swapId, 'card-on-file', 'XXXX1111']],
+      );
     },
   },
   // partner
@@ -482,7 +529,10 @@ const OPS: OpCase[] = [
     path: () => '/v1/partner/public-keys',
     check: (payload, _ids, sim) => {
       const keys = payload.keys as Array<{ kid: string; kty: string; e: string; use: string }>;
-      assert.deepEqual(keys.map((k) => [k.kid, k.kty, k.e, k.use]), sim.billerDirect.partnerKeys.map((k) => [k.kid, 'RSA', 'AQAB', 'enc']));
+      assert.deepEqual(
+        keys.map((k) => [k.kid, k.kty, k.e, k.use]),
+        sim.billerDirect.partnerKeys.map((k) => [k.kid, 'RSA', 'AQAB', 'enc']),
+      );
     },
   },
   {

@@ -10,12 +10,28 @@
 import assert from 'node:assert/strict';
 import type { NodeMessage } from 'node-red';
 import {
-  BD_CATEGORIES, BILLER_DIRECT_COMPANY_IDS as CO, BILLER_DIRECT_PARTNER_ID, BILLER_DIRECT_SEED_IDS as SEED, type BdBillRecord,
+  BD_CATEGORIES,
+  BILLER_DIRECT_COMPANY_IDS as CO,
+  BILLER_DIRECT_PARTNER_ID,
+  BILLER_DIRECT_SEED_IDS as SEED,
+  type BdBillRecord,
   type RunningSimulator,
 } from '../lib/simulator';
 import {
-  BD_LABELS as LABELS, BD_REQUEST_ID, bdAssertRequest as assertRequest, bdFailure, bdFlowWith, bdOnlyCall as onlyCall, bdSuccess, collect, helper,
-  loadBillerDirect, send, simulatorContext, useSimulator, type FlowNode,
+  BD_LABELS as LABELS,
+  BD_REQUEST_ID,
+  bdAssertRequest as assertRequest,
+  bdFailure,
+  bdFlowWith,
+  bdOnlyCall as onlyCall,
+  bdSuccess,
+  collect,
+  helper,
+  loadBillerDirect,
+  send,
+  simulatorContext,
+  useSimulator,
+  type FlowNode,
 } from './harness';
 
 const ctx = simulatorContext();
@@ -64,7 +80,12 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     it('success: false (boolean or "false") in an HTTP 200 response goes to Catch, not the output', async () => {
       const sim = await deploy('q2-bd-auth', { operation: 'fixHold', authId: SEED.authId });
       for (const success of [false, 'false']) {
-        sim.server.injectFault({ path: `/v1/auth/${SEED.authId}/fix-hold`, status: 200, body: { success, message: 'Auth is not on hold' }, headers: { 'request-id': 'req-200-false' } });
+        sim.server.injectFault({
+          path: `/v1/auth/${SEED.authId}/fix-hold`,
+          status: 200,
+          body: { success, message: 'Auth is not on hold' },
+          headers: { 'request-id': 'req-200-false' },
+        });
         const { caught, text } = bdFailure(await send({}), 'BD Auth');
         assert.equal(caught.statusCode, 200);
         assert.deepEqual(caught.payload, { success, message: 'Auth is not on hold' });
@@ -81,16 +102,39 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
       assert.ok(Array.isArray(listed.payload.data));
       const got = bdSuccess(await send({ config: {} }));
       assert.deepEqual((got.payload.bill as Json)._id, SEED.billId);
-      assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), [`GET /v1/bill/list/${SEED.clientId}`, `GET /v1/bill/${SEED.billId}`]);
+      assert.deepEqual(
+        sim.server.requests.map((r) => `${r.method} ${r.path}`),
+        [`GET /v1/bill/list/${SEED.clientId}`, `GET /v1/bill/${SEED.billId}`],
+      );
     });
 
     const switches: Array<{ type: string; node: Json; config: Json; request: string }> = [
-      { type: 'q2-bd-auth', node: { operation: 'delete', authId: SEED.authId }, config: { operation: 'list', clientId: SEED.clientId }, request: `GET /v1/auth/list/${SEED.clientId}` },
+      {
+        type: 'q2-bd-auth',
+        node: { operation: 'delete', authId: SEED.authId },
+        config: { operation: 'list', clientId: SEED.clientId },
+        request: `GET /v1/auth/list/${SEED.clientId}`,
+      },
       { type: 'q2-bd-company', node: { operation: 'search' }, config: { operation: 'categories' }, request: 'GET /v1/company/categories' },
-      { type: 'q2-bd-payment', node: { operation: 'add' }, config: { operation: 'list', clientId: SEED.clientId }, request: `GET /v1/payment/list/${SEED.clientId}` },
-      { type: 'q2-bd-client', node: { operation: 'sync' }, config: { operation: 'createToken', identifier: SEED.clientIdentifier }, request: 'POST /v1/client/create-token' },
+      {
+        type: 'q2-bd-payment',
+        node: { operation: 'add' },
+        config: { operation: 'list', clientId: SEED.clientId },
+        request: `GET /v1/payment/list/${SEED.clientId}`,
+      },
+      {
+        type: 'q2-bd-client',
+        node: { operation: 'sync' },
+        config: { operation: 'createToken', identifier: SEED.clientIdentifier },
+        request: 'POST /v1/client/create-token',
+      },
       { type: 'q2-bd-swap', node: { operation: 'create' }, config: { operation: 'companies' }, request: 'GET /v1/swap/companies' },
-      { type: 'q2-bd-partner', node: { operation: 'publicKey', keyId: 'unknown' }, config: { operation: 'latestPublicKey' }, request: 'GET /v1/partner/public-keys/latest' },
+      {
+        type: 'q2-bd-partner',
+        node: { operation: 'publicKey', keyId: 'unknown' },
+        config: { operation: 'latestPublicKey' },
+        request: 'GET /v1/partner/public-keys/latest',
+      },
     ];
     for (const s of switches) {
       it(`${LABELS[s.type]}: node ${String(s.node.operation)}, msg.config.operation ${String(s.config.operation)}`, async () => {
@@ -104,14 +148,42 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
   });
 
   describe('path ids: msg.config wins over the node; without msg.config the node’s value is used', () => {
-    const paths: Array<{ key: string; type: string; operation: string; real: (sim: RunningSimulator) => string; path: (id: string) => string; method: string }> = [
+    const paths: Array<{
+      key: string;
+      type: string;
+      operation: string;
+      real: (sim: RunningSimulator) => string;
+      path: (id: string) => string;
+      method: string;
+    }> = [
       { key: 'clientId', type: 'q2-bd-auth', operation: 'list', real: () => SEED.clientId, path: (id) => `/v1/auth/list/${id}`, method: 'GET' },
       { key: 'authId', type: 'q2-bd-auth', operation: 'delete', real: () => SEED.authId, path: (id) => `/v1/auth/${id}`, method: 'DELETE' },
       { key: 'billId', type: 'q2-bd-bill', operation: 'get', real: () => SEED.billId, path: (id) => `/v1/bill/${id}`, method: 'GET' },
       { key: 'companyId', type: 'q2-bd-company', operation: 'get', real: () => CO.shopwise, path: (id) => `/v1/company/${id}`, method: 'GET' },
-      { key: 'paymentMethodId', type: 'q2-bd-payment', operation: 'delete', real: () => SEED.paymentMethodId, path: (id) => `/v1/payment/${id}`, method: 'DELETE' },
-      { key: 'partnerId', type: 'q2-bd-bill', operation: 'listByPartner', real: () => BILLER_DIRECT_PARTNER_ID, path: (id) => `/v1/bill/listByPartner/${id}`, method: 'GET' },
-      { key: 'keyId', type: 'q2-bd-partner', operation: 'publicKey', real: (sim) => sim.billerDirect.partnerKeys[1].kid, path: (id) => `/v1/partner/public-keys/${id}`, method: 'GET' },
+      {
+        key: 'paymentMethodId',
+        type: 'q2-bd-payment',
+        operation: 'delete',
+        real: () => SEED.paymentMethodId,
+        path: (id) => `/v1/payment/${id}`,
+        method: 'DELETE',
+      },
+      {
+        key: 'partnerId',
+        type: 'q2-bd-bill',
+        operation: 'listByPartner',
+        real: () => BILLER_DIRECT_PARTNER_ID,
+        path: (id) => `/v1/bill/listByPartner/${id}`,
+        method: 'GET',
+      },
+      {
+        key: 'keyId',
+        type: 'q2-bd-partner',
+        operation: 'publicKey',
+        real: (sim) => sim.billerDirect.partnerKeys[1].kid,
+        path: (id) => `/v1/partner/public-keys/${id}`,
+        method: 'GET',
+      },
     ];
     for (const p of paths) {
       it(`${p.key} (${LABELS[p.type]} ${p.operation})`, async () => {
@@ -121,7 +193,10 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
         const { caught, text } = bdFailure(await send({ config: { other: 1 } }), LABELS[p.type]);
         assert.equal(caught.statusCode, 404, 'the node’s unknown id: 404 at Catch');
         assert.match(text, /HTTP 404: not_found .* not found \(requestid [0-9a-f-]{36}\)/);
-        assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), [`${p.method} ${p.path(real)}`, `${p.method} ${p.path('from-the-node')}`]);
+        assert.deepEqual(
+          sim.server.requests.map((r) => `${r.method} ${r.path}`),
+          [`${p.method} ${p.path(real)}`, `${p.method} ${p.path('from-the-node')}`],
+        );
       });
     }
 
@@ -134,8 +209,18 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
 
   describe('body ids: msg.config, then the node, are merged over the payload’s', () => {
     const merges: Array<{ type: string; operation: string; key: string; node?: Json; payload: Json }> = [
-      { type: 'q2-bd-auth', operation: 'create', key: 'clientId', payload: { clientId: 'p', companyId: CO.regular1, items: ['bill'], form: { username: 'u' } } },
-      { type: 'q2-bd-auth', operation: 'create', key: 'companyId', payload: { clientId: SEED.clientId, companyId: 'p', items: ['bill'], form: { username: 'u' } } },
+      {
+        type: 'q2-bd-auth',
+        operation: 'create',
+        key: 'clientId',
+        payload: { clientId: 'p', companyId: CO.regular1, items: ['bill'], form: { username: 'u' } },
+      },
+      {
+        type: 'q2-bd-auth',
+        operation: 'create',
+        key: 'companyId',
+        payload: { clientId: SEED.clientId, companyId: 'p', items: ['bill'], form: { username: 'u' } },
+      },
       { type: 'q2-bd-payment', operation: 'add', key: 'clientId', payload: { ...CARD, clientId: 'p' } },
       { type: 'q2-bd-payment', operation: 'assign', key: 'billId', node: { paymentMethodId: SEED.paymentMethodId }, payload: { billId: 'p' } },
       { type: 'q2-bd-payment', operation: 'settings', key: 'billId', payload: { billId: 'p', recurring: 'enabled' } },
@@ -154,14 +239,24 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
         await send({ payload: { ...m.payload } });
         const bodies = sim.server.requests.map((r) => r.body as Json);
         assert.equal(bodies.length, 2, 'both sent');
-        assert.deepEqual(bodies.map((b) => b[m.key]), ['from-config', 'from-node']);
+        assert.deepEqual(
+          bodies.map((b) => b[m.key]),
+          ['from-config', 'from-node'],
+        );
         assert.deepEqual(bodies[1], { ...m.payload, [m.key]: 'from-node' }, 'the rest of the payload is sent as it is');
       });
     }
 
     it('payment add: a bank account, clientId from msg.config', async () => {
       const sim = await deploy('q2-bd-payment', { operation: 'add' });
-      const bank = { paymentType: 'bank', routingNumber: '021000021', accountNumber: '9900000002', accountType: 'savings', name: 'Savings', customLabel: 'Rainy day' };
+      const bank = {
+        paymentType: 'bank',
+        routingNumber: '021000021',
+        accountNumber: '9900000002',
+        accountType: 'savings',
+        name: 'Savings',
+        customLabel: 'Rainy day',
+      };
       const { payload } = bdSuccess(await send({ config: { clientId: SEED.clientId }, payload: bank }));
       assertRequest(onlyCall(sim), 'POST', '/v1/payment', { ...bank, clientId: SEED.clientId });
       const m = sim.billerDirect.state.paymentMethods.find((x) => x.method._id === payload.paymentMethodId);
@@ -182,11 +277,14 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
       bdSuccess(await send({ payload: { date: when } }));
       bdSuccess(await send({ payload: { date: '2099-12-31' } }));
       bdSuccess(await send({ payload: { payDate: '2099-06-30T10:00:00.000Z' } }));
-      assert.deepEqual(sim.server.requests.map((r) => r.body), [
-        { billId: SEED.billId, payDate: when.toISOString() },
-        { billId: SEED.billId, payDate: '2099-12-31' },
-        { billId: SEED.billId, payDate: '2099-06-30T10:00:00.000Z' },
-      ]);
+      assert.deepEqual(
+        sim.server.requests.map((r) => r.body),
+        [
+          { billId: SEED.billId, payDate: when.toISOString() },
+          { billId: SEED.billId, payDate: '2099-12-31' },
+          { billId: SEED.billId, payDate: '2099-06-30T10:00:00.000Z' },
+        ],
+      );
       for (const r of sim.server.requests) assert.equal(r.rawBody.includes('"date"'), false, 'no `date` on the wire');
       assert.equal(billRecord(sim, SEED.billId)?.scheduled?.payDate, '2099-06-30T10:00:00.000Z');
     });

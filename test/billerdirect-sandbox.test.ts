@@ -61,7 +61,13 @@ async function newClient(sim: RunningSimulator, withCard: boolean): Promise<{ cl
 }
 
 /** Creates an auth through BD Auth create; returns its id. */
-async function createAuth(clientId: string, companyId: string, form: Record<string, unknown>, items: string[] = ['bill'], meta?: Record<string, unknown>): Promise<string> {
+async function createAuth(
+  clientId: string,
+  companyId: string,
+  form: Record<string, unknown>,
+  items: string[] = ['bill'],
+  meta?: Record<string, unknown>,
+): Promise<string> {
   const { payload } = bdSuccess<{ success: boolean; authId: string }>(
     await send({ payload: { clientId, companyId, items, form: { password: 'any-password', ...form }, ...(meta ? { meta } : {}) } }, 'bd-auth'),
   );
@@ -106,16 +112,23 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
     check: (clientId: string, authId: string, sim: RunningSimulator, paymentMethodId?: string) => Promise<void>;
   }
 
-  const authIs = (status: string, more?: (a: AuthView) => void) => async (clientId: string, authId: string): Promise<void> => {
-    const a = await authFromList(clientId, authId);
-    assert.equal(a.status.type, status);
-    more?.(a);
-  };
+  const authIs =
+    (status: string, more?: (a: AuthView) => void) =>
+    async (clientId: string, authId: string): Promise<void> => {
+      const a = await authFromList(clientId, authId);
+      assert.equal(a.status.type, status);
+      more?.(a);
+    };
 
   const legacy: Legacy[] = [
     { credential: 'test', companyId: CO.fiberNet, field: 'username', check: authIs('verified', (a) => assert.equal(a.mfa, undefined)) },
     { credential: 'testfail', companyId: CO.regular3, field: 'username', check: authIs('authenticate') },
-    { credential: 'testhold', companyId: CO.regular3, field: 'username', check: authIs('hold', (a) => assert.equal(a.reason?.code, 'account_issue_verify_identity')) },
+    {
+      credential: 'testhold',
+      companyId: CO.regular3,
+      field: 'username',
+      check: authIs('hold', (a) => assert.equal(a.reason?.code, 'account_issue_verify_identity')),
+    },
     {
       credential: 'testmfaquestion',
       companyId: CO.lumenPower,
@@ -132,7 +145,11 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
       field: 'username',
       check: authIs('mfa-required', (a) => {
         assert.equal(a.mfa?.method, 'code');
-        assert.deepEqual(a.mfa?.input?.map((i) => i.type), ['text', 'email'], 'where to send the code');
+        assert.deepEqual(
+          a.mfa?.input?.map((i) => i.type),
+          ['text', 'email'],
+          'where to send the code',
+        );
       }),
     },
     { credential: 'testmfaprompt', companyId: CO.regular3, field: 'username', check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'prompt')) },
@@ -155,7 +172,11 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
       check: async (clientId, authId, _sim, paymentMethodId) => {
         await authIs('verified')(clientId, authId);
         const swaps = await swapsFromList(clientId);
-        assert.deepEqual(swaps.map((s) => [s.auth._id, s.paymentMethod._id, s.status.type]), [[authId, paymentMethodId, 'completed']], 'a post-auth swap of the client’s card');
+        assert.deepEqual(
+          swaps.map((s) => [s.auth._id, s.paymentMethod._id, s.status.type]),
+          [[authId, paymentMethodId, 'completed']],
+          'a post-auth swap of the client’s card',
+        );
       },
     },
     { credential: 'testfail@test.test', companyId: CO.regular2, field: 'email', check: authIs('authenticate') },
@@ -196,28 +217,72 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
   const future = bdDueDate(20);
   const past = bdDueDate(-20);
 
-  const billIs = (status: string, more?: (bill: BillView['bill'], form: Record<string, string>) => void) =>
+  const billIs =
+    (status: string, more?: (bill: BillView['bill'], form: Record<string, string>) => void) =>
     async (clientId: string, authId: string, form: Record<string, string>): Promise<void> => {
       const bill = await billFromList(clientId, authId);
       assert.equal(bill.status.type, status);
       more?.(bill, form);
     };
 
-  const swapIs = (status: string) => async (clientId: string, authId: string, _form: Record<string, string>, paymentMethodId: string): Promise<void> => {
-    const swaps = await swapsFromList(clientId);
-    assert.deepEqual(swaps.map((s) => [s.auth._id, s.paymentMethod._id, s.status.type]), [[authId, paymentMethodId, status]]);
-  };
+  const swapIs =
+    (status: string) =>
+    async (clientId: string, authId: string, _form: Record<string, string>, paymentMethodId: string): Promise<void> => {
+      const swaps = await swapsFromList(clientId);
+      assert.deepEqual(
+        swaps.map((s) => [s.auth._id, s.paymentMethod._id, s.status.type]),
+        [[authId, paymentMethodId, status]],
+      );
+    };
 
   const inputs: TestInput[] = [
     // auth status
-    { title: 'no status: verified, with an upcoming bill', companyId: CO.regular1, form: {}, check: async (c, a, f) => { await authIs('verified')(c, a); await billIs('upcoming')(c, a, f); } },
+    {
+      title: 'no status: verified, with an upcoming bill',
+      companyId: CO.regular1,
+      form: {},
+      check: async (c, a, f) => {
+        await authIs('verified')(c, a);
+        await billIs('upcoming')(c, a, f);
+      },
+    },
     { title: 'status authenticate', companyId: CO.regular1, form: { status: 'authenticate' }, check: authIs('authenticate') },
-    { title: 'status hold (account_issue_accept_toc)', companyId: CO.regular2, form: { status: 'hold' }, check: authIs('hold', (a) => assert.equal(a.reason?.code, 'account_issue_accept_toc')) },
-    { title: 'status mfa-required-questions', companyId: CO.regular3, form: { status: 'mfa-required-questions' }, check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'questions')) },
-    { title: 'status mfa-required-code', companyId: CO.regular4, form: { status: 'mfa-required-code' }, check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'code')) },
-    { title: 'status mfa-required-prompt', companyId: CO.regular5, form: { status: 'mfa-required-prompt' }, check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'prompt')) },
-    { title: 'MFA Company 1 without a status: code MFA', companyId: CO.mfa1, form: {}, check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'code')) },
-    { title: 'MFA Company 2 without a status: prompt MFA', companyId: CO.mfa2, form: {}, check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'prompt')) },
+    {
+      title: 'status hold (account_issue_accept_toc)',
+      companyId: CO.regular2,
+      form: { status: 'hold' },
+      check: authIs('hold', (a) => assert.equal(a.reason?.code, 'account_issue_accept_toc')),
+    },
+    {
+      title: 'status mfa-required-questions',
+      companyId: CO.regular3,
+      form: { status: 'mfa-required-questions' },
+      check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'questions')),
+    },
+    {
+      title: 'status mfa-required-code',
+      companyId: CO.regular4,
+      form: { status: 'mfa-required-code' },
+      check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'code')),
+    },
+    {
+      title: 'status mfa-required-prompt',
+      companyId: CO.regular5,
+      form: { status: 'mfa-required-prompt' },
+      check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'prompt')),
+    },
+    {
+      title: 'MFA Company 1 without a status: code MFA',
+      companyId: CO.mfa1,
+      form: {},
+      check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'code')),
+    },
+    {
+      title: 'MFA Company 2 without a status: prompt MFA',
+      companyId: CO.mfa2,
+      form: {},
+      check: authIs('mfa-required', (a) => assert.equal(a.mfa?.method, 'prompt')),
+    },
     // bill status
     { title: 'status syncing', companyId: CO.regular1, form: { status: 'syncing' }, check: billIs('syncing') },
     {
@@ -256,9 +321,23 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
       },
     },
     // swap status
-    { title: 'swap: status in-progress', companyId: CO.regular2, form: { status: 'in-progress' }, items: ['swap'], withCardMeta: true, check: swapIs('in-progress') },
+    {
+      title: 'swap: status in-progress',
+      companyId: CO.regular2,
+      form: { status: 'in-progress' },
+      items: ['swap'],
+      withCardMeta: true,
+      check: swapIs('in-progress'),
+    },
     { title: 'swap: status completed', companyId: CO.regular3, form: { status: 'completed' }, items: ['swap'], withCardMeta: true, check: swapIs('completed') },
-    { title: 'swap: status card-on-file', companyId: CO.regular4, form: { status: 'card-on-file' }, items: ['swap'], withCardMeta: true, check: swapIs('card-on-file') },
+    {
+      title: 'swap: status card-on-file',
+      companyId: CO.regular4,
+      form: { status: 'card-on-file' },
+      items: ['swap'],
+      withCardMeta: true,
+      check: swapIs('card-on-file'),
+    },
     {
       title: 'swap: status hold (as an auth hold)',
       companyId: CO.regular5,
@@ -317,15 +396,24 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
         'payment_method_recently_used',
         'A payment was made with this payment method in the last 24 hours; try again later',
       );
-      assert.ok(sim.billerDirect.state.paymentMethods.some((m) => m.method._id === paymentMethodId), 'not deleted');
+      assert.ok(
+        sim.billerDirect.state.paymentMethods.some((m) => m.method._id === paymentMethodId),
+        'not deleted',
+      );
 
       const later = Date.now() + DAY_MS + 60_000;
       sim.billerDirect.setClock(() => new Date(later));
       assert.deepEqual(bdSuccess(await send({ config: { paymentMethodId } }, 'bd-unpay')).payload, { success: true });
-      assert.equal(sim.billerDirect.state.paymentMethods.some((m) => m.method._id === paymentMethodId), false);
+      assert.equal(
+        sim.billerDirect.state.paymentMethods.some((m) => m.method._id === paymentMethodId),
+        false,
+      );
     });
 
-    for (const [name, companyId] of [['Streamflix', CO.streamflix], ['Tunebox Music', CO.tunebox]] as const) {
+    for (const [name, companyId] of [
+      ['Streamflix', CO.streamflix],
+      ['Tunebox Music', CO.tunebox],
+    ] as const) {
       it(`forced recurring: ${name} refuses recurring disabled (409); enabled is accepted`, async () => {
         const sim = await deploy();
         const { clientId } = await newClient(sim, true);
@@ -362,21 +450,77 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
     const unknown: Unknown[] = [
       { title: 'bill get: unknown billId', type: 'q2-bd-bill', label: 'BD Bill', props: { operation: 'get', billId: NO }, what: 'Bill' },
       { title: 'bill list: unknown clientId', type: 'q2-bd-bill', label: 'BD Bill', props: { operation: 'list', clientId: NO }, what: 'Client' },
-      { title: 'bill listByPartner: unknown partnerId', type: 'q2-bd-bill', label: 'BD Bill', props: { operation: 'listByPartner', partnerId: NO }, what: 'Partner' },
+      {
+        title: 'bill listByPartner: unknown partnerId',
+        type: 'q2-bd-bill',
+        label: 'BD Bill',
+        props: { operation: 'listByPartner', partnerId: NO },
+        what: 'Partner',
+      },
       { title: 'auth list: unknown clientId', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'list', clientId: NO }, what: 'Client' },
       { title: 'auth fixHold: unknown authId', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'fixHold', authId: NO }, what: 'Auth' },
       { title: 'auth delete: unknown authId', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'delete', authId: NO }, what: 'Auth' },
-      { title: 'auth step: unknown MFA token', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'step' }, msg: { payload: { token: NO, method: 'prompt' } }, what: 'MFA token' },
+      {
+        title: 'auth step: unknown MFA token',
+        type: 'q2-bd-auth',
+        label: 'BD Auth',
+        props: { operation: 'step' },
+        msg: { payload: { token: NO, method: 'prompt' } },
+        what: 'MFA token',
+      },
       { title: 'company get: unknown companyId', type: 'q2-bd-company', label: 'BD Company', props: { operation: 'get', companyId: NO }, what: 'Company' },
-      { title: 'payment delete: unknown paymentMethodId', type: 'q2-bd-payment', label: 'BD Payment', props: { operation: 'delete', paymentMethodId: NO }, what: 'Payment method' },
-      { title: 'payment retry: unknown paymentMethodId', type: 'q2-bd-payment', label: 'BD Payment', props: { operation: 'retry', paymentMethodId: NO }, what: 'Payment method' },
-      { title: 'payment assign: unknown billId', type: 'q2-bd-payment', label: 'BD Payment', props: { operation: 'assign', paymentMethodId: SEED.paymentMethodId, billId: NO }, what: 'Bill' },
+      {
+        title: 'payment delete: unknown paymentMethodId',
+        type: 'q2-bd-payment',
+        label: 'BD Payment',
+        props: { operation: 'delete', paymentMethodId: NO },
+        what: 'Payment method',
+      },
+      {
+        title: 'payment retry: unknown paymentMethodId',
+        type: 'q2-bd-payment',
+        label: 'BD Payment',
+        props: { operation: 'retry', paymentMethodId: NO },
+        what: 'Payment method',
+      },
+      {
+        title: 'payment assign: unknown billId',
+        type: 'q2-bd-payment',
+        label: 'BD Payment',
+        props: { operation: 'assign', paymentMethodId: SEED.paymentMethodId, billId: NO },
+        what: 'Bill',
+      },
       { title: 'payment schedule: unknown billId', type: 'q2-bd-payment', label: 'BD Payment', props: { operation: 'schedule', billId: NO }, what: 'Bill' },
-      { title: 'payment add: unknown clientId', type: 'q2-bd-payment', label: 'BD Payment', props: { operation: 'add', clientId: NO }, msg: { payload: { ...CARD } }, what: 'Client' },
-      { title: 'client revokeTokens: unknown identifier', type: 'q2-bd-client', label: 'BD Client', props: { operation: 'revokeTokens', identifier: 'nobody-here' }, what: 'Client' },
-      { title: 'swap create: unknown authId', type: 'q2-bd-swap', label: 'BD Swap', props: { operation: 'create', authId: NO, paymentMethodId: SEED.paymentMethodId }, what: 'Auth' },
+      {
+        title: 'payment add: unknown clientId',
+        type: 'q2-bd-payment',
+        label: 'BD Payment',
+        props: { operation: 'add', clientId: NO },
+        msg: { payload: { ...CARD } },
+        what: 'Client',
+      },
+      {
+        title: 'client revokeTokens: unknown identifier',
+        type: 'q2-bd-client',
+        label: 'BD Client',
+        props: { operation: 'revokeTokens', identifier: 'nobody-here' },
+        what: 'Client',
+      },
+      {
+        title: 'swap create: unknown authId',
+        type: 'q2-bd-swap',
+        label: 'BD Swap',
+        props: { operation: 'create', authId: NO, paymentMethodId: SEED.paymentMethodId },
+        what: 'Auth',
+      },
       { title: 'swap list: unknown clientId', type: 'q2-bd-swap', label: 'BD Swap', props: { operation: 'list', clientId: NO }, what: 'Client' },
-      { title: 'partner publicKey: unknown keyId', type: 'q2-bd-partner', label: 'BD Partner', props: { operation: 'publicKey', keyId: 'no-such-kid' }, what: 'Public key' },
+      {
+        title: 'partner publicKey: unknown keyId',
+        type: 'q2-bd-partner',
+        label: 'BD Partner',
+        props: { operation: 'publicKey', keyId: 'no-such-kid' },
+        what: 'Public key',
+      },
     ];
     for (const u of unknown) {
       it(`${u.title}: 404`, async () => {
@@ -389,10 +533,12 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
 
     it('other business rules: fix-hold on an auth that is not on hold, cancel without a scheduled payment (409)', async () => {
       const { sim } = ctx;
-      await loadBillerDirect(bdFlowWith(sim.url, [
-        { id: 'n1', type: 'q2-bd-auth', name: '', operation: 'fixHold', authId: SEED.authId },
-        { id: 'n2', type: 'q2-bd-payment', name: '', operation: 'cancel', billId: SEED.billId },
-      ]));
+      await loadBillerDirect(
+        bdFlowWith(sim.url, [
+          { id: 'n1', type: 'q2-bd-auth', name: '', operation: 'fixHold', authId: SEED.authId },
+          { id: 'n2', type: 'q2-bd-payment', name: '', operation: 'cancel', billId: SEED.billId },
+        ]),
+      );
       serverFailure(await send({}, 'n1'), 'BD Auth', 409, 'not_on_hold', 'This auth is not on hold');
       serverFailure(await send({}, 'n2'), 'BD Payment', 409, 'no_scheduled_payment', 'The bill has no scheduled payment');
     });

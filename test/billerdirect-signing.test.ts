@@ -11,9 +11,7 @@ import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import type { SinonSpy } from 'sinon';
 import { BILLER_DIRECT_SEED_IDS as SEED, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
-import {
-  bdApi, bdFailure, bdFlowWith, bdSuccess, helper, loadBillerDirect, send, simulatorContext, useSimulator, type FlowNode, type Msg,
-} from './harness';
+import { bdApi, bdFailure, bdFlowWith, bdSuccess, helper, loadBillerDirect, send, simulatorContext, useSimulator, type FlowNode, type Msg } from './harness';
 
 const ctx = simulatorContext();
 const API_KEY = 'sandbox-api-key';
@@ -31,11 +29,46 @@ interface Probe {
 /** A GET with a path id, a GET without, a POST with a body, a POST without, and a DELETE (of a fresh card). */
 function probes(paymentMethodId: string): Probe[] {
   return [
-    { id: 'n1', label: 'BD Bill', props: { type: 'q2-bd-bill', operation: 'get', billId: SEED.billId }, msg: () => ({}), method: 'GET', path: `/v1/bill/${SEED.billId}` },
-    { id: 'n2', label: 'BD Company', props: { type: 'q2-bd-company', operation: 'categories' }, msg: () => ({}), method: 'GET', path: '/v1/company/categories' },
-    { id: 'n3', label: 'BD Client', props: { type: 'q2-bd-client', operation: 'create' }, msg: () => ({ payload: { identifier: 'signed-user', meta: { firstName: 'Sig' } } }), method: 'POST', path: '/v1/client' },
-    { id: 'n4', label: 'BD Company', props: { type: 'q2-bd-company', operation: 'search' }, msg: () => ({ payload: { query: 'mfa', products: ['biller-direct'] } }), method: 'POST', path: '/v1/company/search' },
-    { id: 'n5', label: 'BD Payment', props: { type: 'q2-bd-payment', operation: 'delete', paymentMethodId }, msg: () => ({}), method: 'DELETE', path: `/v1/payment/${paymentMethodId}` },
+    {
+      id: 'n1',
+      label: 'BD Bill',
+      props: { type: 'q2-bd-bill', operation: 'get', billId: SEED.billId },
+      msg: () => ({}),
+      method: 'GET',
+      path: `/v1/bill/${SEED.billId}`,
+    },
+    {
+      id: 'n2',
+      label: 'BD Company',
+      props: { type: 'q2-bd-company', operation: 'categories' },
+      msg: () => ({}),
+      method: 'GET',
+      path: '/v1/company/categories',
+    },
+    {
+      id: 'n3',
+      label: 'BD Client',
+      props: { type: 'q2-bd-client', operation: 'create' },
+      msg: () => ({ payload: { identifier: 'signed-user', meta: { firstName: 'Sig' } } }),
+      method: 'POST',
+      path: '/v1/client',
+    },
+    {
+      id: 'n4',
+      label: 'BD Company',
+      props: { type: 'q2-bd-company', operation: 'search' },
+      msg: () => ({ payload: { query: 'mfa', products: ['biller-direct'] } }),
+      method: 'POST',
+      path: '/v1/company/search',
+    },
+    {
+      id: 'n5',
+      label: 'BD Payment',
+      props: { type: 'q2-bd-payment', operation: 'delete', paymentMethodId },
+      msg: () => ({}),
+      method: 'DELETE',
+      path: `/v1/payment/${paymentMethodId}`,
+    },
   ];
 }
 
@@ -68,7 +101,14 @@ describe('Biller Direct connection against the simulator: request signing and th
   async function freshCard(sim: RunningSimulator): Promise<string> {
     const { clientId } = await bdApi<{ clientId: string }>(sim, 'POST', '/client', { identifier: `card-owner-${Date.now()}` });
     const { paymentMethodId } = await bdApi<{ paymentMethodId: string }>(sim, 'POST', '/payment', {
-      clientId, paymentType: 'card', cardNumber: '4111111111111111', cardCode: '123', expMonth: '02', expYear: '2040', zipcode: '12345', name: 'Card Owner',
+      clientId,
+      paymentType: 'card',
+      cardNumber: '4111111111111111',
+      cardCode: '123',
+      expMonth: '02',
+      expYear: '2040',
+      zipcode: '12345',
+      name: 'Card Owner',
     });
     return paymentMethodId;
   }
@@ -80,7 +120,10 @@ describe('Biller Direct connection against the simulator: request signing and th
     assert.match(date, ISO, 'Date is an ISO 8601 timestamp, not the RFC 7231 form');
     assert.ok(Math.abs(Date.parse(date) - Date.now()) < 10_000, 'Date is now');
     const text = `${call.method}:${call.path}:${API_KEY}:${date}`;
-    assert.ok(verify('sha256', Buffer.from(text), { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64')), `the signature of ${text}`);
+    assert.ok(
+      verify('sha256', Buffer.from(text), { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64')),
+      `the signature of ${text}`,
+    );
     assert.equal(call.headers.authorization, `Bearer ${API_KEY}`, 'the API key is still the bearer');
   }
 
@@ -96,11 +139,18 @@ describe('Biller Direct connection against the simulator: request signing and th
         const { payload } = bdSuccess(await send(p.msg(), p.id));
         assert.notEqual((payload as { success?: unknown }).success, false);
       }
-      assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), all.map((p) => `${p.method} ${p.path}`));
+      assert.deepEqual(
+        sim.server.requests.map((r) => `${r.method} ${r.path}`),
+        all.map((p) => `${p.method} ${p.path}`),
+      );
       for (const call of sim.server.requests) assertSigned(call, signer.publicKey);
       const signatures = new Set(sim.server.requests.map((r) => r.headers.signature));
       assert.equal(signatures.size, all.length, 'each request has its own signature');
-      assert.equal(sim.billerDirect.state.paymentMethods.some((m) => m.method._id === card), false, 'the signed DELETE was carried out');
+      assert.equal(
+        sim.billerDirect.state.paymentMethods.some((m) => m.method._id === card),
+        false,
+        'the signed DELETE was carried out',
+      );
     });
 
     it('a PKCS#1 key (BEGIN RSA PRIVATE KEY) and a PEM pasted on one line with literal \\n work too', async () => {
@@ -136,7 +186,13 @@ describe('Biller Direct connection against the simulator: request signing and th
         message: 'The request signature does not verify',
         signed: true,
       },
-      { title: 'no signing key', credentials: () => ({ apiKey: API_KEY }), code: 'signature_required', message: 'Signature and Date headers are required', signed: false },
+      {
+        title: 'no signing key',
+        credentials: () => ({ apiKey: API_KEY }),
+        code: 'signature_required',
+        message: 'Signature and Date headers are required',
+        signed: false,
+      },
     ];
     for (const c of cases) {
       it(`${c.title}: 401 at Catch for every request, nothing on the output, no retry`, async () => {
@@ -156,11 +212,22 @@ describe('Biller Direct connection against the simulator: request signing and th
         }
         await settle(50);
         assert.deepEqual(outputs, [], 'nothing was emitted on the output');
-        assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), all.map((p) => `${p.method} ${p.path}`), 'one request each: a 401 is not retried');
+        assert.deepEqual(
+          sim.server.requests.map((r) => `${r.method} ${r.path}`),
+          all.map((p) => `${p.method} ${p.path}`),
+          'one request each: a 401 is not retried',
+        );
         for (const call of sim.server.requests) assert.equal(call.headers.signature !== undefined, c.signed);
         if (c.signed) for (const call of sim.server.requests) assertSigned(call, stranger.publicKey);
-        assert.ok(sim.billerDirect.state.paymentMethods.some((m) => m.method._id === card), 'the DELETE was refused');
-        assert.equal(sim.billerDirect.state.clients.some((x) => x.identifier === 'signed-user'), false, 'the POST was refused');
+        assert.ok(
+          sim.billerDirect.state.paymentMethods.some((m) => m.method._id === card),
+          'the DELETE was refused',
+        );
+        assert.equal(
+          sim.billerDirect.state.clients.some((x) => x.identifier === 'signed-user'),
+          false,
+          'the POST was refused',
+        );
       });
     }
   });
@@ -185,9 +252,18 @@ describe('Biller Direct connection against the simulator: request signing and th
         assert.equal(sim.server.requests.length, 0, 'nothing was sent');
         assert.deepEqual(outputs, []);
         const status = (helper.getNode('n1') as unknown as { status: SinonSpy }).status;
-        const texts = status.getCalls().filter((call) => (call.thisValue as { id?: string }).id === 'n1').map((call) => JSON.stringify(call.args[0]));
-        assert.ok(texts.some((s) => s.includes('"fill":"red"') && s.includes('no connection')), `a red ring on the node: ${texts.join(' | ')}`);
-        assert.ok(texts.every((s) => !s.includes('not a key') && !s.includes('BEGIN')), 'the key is not shown');
+        const texts = status
+          .getCalls()
+          .filter((call) => (call.thisValue as { id?: string }).id === 'n1')
+          .map((call) => JSON.stringify(call.args[0]));
+        assert.ok(
+          texts.some((s) => s.includes('"fill":"red"') && s.includes('no connection')),
+          `a red ring on the node: ${texts.join(' | ')}`,
+        );
+        assert.ok(
+          texts.every((s) => !s.includes('not a key') && !s.includes('BEGIN')),
+          'the key is not shown',
+        );
       });
     }
   });

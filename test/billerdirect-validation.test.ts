@@ -9,8 +9,21 @@
 import assert from 'node:assert/strict';
 import { BILLER_DIRECT_SEED_IDS as SEED, type RunningSimulator } from '../lib/simulator';
 import {
-  BD_LABELS as LABELS, bdFailure, bdFlowWith, bdSuccess, caughtTexts, helper, loadBillerDirect, send, show, simulatorContext, spiedTexts, useSimulator,
-  type Evidence, type FlowNode, type Msg,
+  BD_LABELS as LABELS,
+  bdFailure,
+  bdFlowWith,
+  bdSuccess,
+  caughtTexts,
+  helper,
+  loadBillerDirect,
+  send,
+  show,
+  simulatorContext,
+  spiedTexts,
+  useSimulator,
+  type Evidence,
+  type FlowNode,
+  type Msg,
 } from './harness';
 
 const ctx = simulatorContext();
@@ -51,9 +64,25 @@ const authCreate = { type: 'q2-bd-auth', node: { operation: 'create' } };
 
 const INVALID: Invalid[] = [
   // paymentType and the fields each needs
-  { title: 'add: paymentType missing', ...add, msg: () => ({ payload: without(CARD, 'paymentType') }), names: ['msg.payload.paymentType'], match: /is required/ },
-  { title: 'add: paymentType "crypto"', ...add, msg: () => ({ payload: { ...CARD, paymentType: 'crypto' } }), names: ['msg.payload.paymentType', 'card or bank'] },
-  { title: 'add: paymentType "Card" (values are exact)', ...add, msg: () => ({ payload: { ...CARD, paymentType: 'Card' } }), names: ['msg.payload.paymentType'] },
+  {
+    title: 'add: paymentType missing',
+    ...add,
+    msg: () => ({ payload: without(CARD, 'paymentType') }),
+    names: ['msg.payload.paymentType'],
+    match: /is required/,
+  },
+  {
+    title: 'add: paymentType "crypto"',
+    ...add,
+    msg: () => ({ payload: { ...CARD, paymentType: 'crypto' } }),
+    names: ['msg.payload.paymentType', 'card or bank'],
+  },
+  {
+    title: 'add: paymentType "Card" (values are exact)',
+    ...add,
+    msg: () => ({ payload: { ...CARD, paymentType: 'Card' } }),
+    names: ['msg.payload.paymentType'],
+  },
   { title: 'add: card without cardNumber', ...add, msg: () => ({ payload: without(CARD, 'cardNumber') }), names: ['msg.payload', 'cardNumber'] },
   { title: 'add: card without cardCode', ...add, msg: () => ({ payload: without(CARD, 'cardCode') }), names: ['msg.payload', 'cardCode'] },
   { title: 'add: card without zipcode', ...add, msg: () => ({ payload: without(CARD, 'zipcode') }), names: ['msg.payload', 'zipcode'] },
@@ -65,60 +94,216 @@ const INVALID: Invalid[] = [
   { title: 'add: cardCode "12"', ...add, msg: () => ({ payload: { ...CARD, cardCode: '12' } }), names: ['msg.payload.cardCode'] },
   { title: 'add: bank without routingNumber', ...add, msg: () => ({ payload: without(BANK, 'routingNumber') }), names: ['msg.payload', 'routingNumber'] },
   { title: 'add: bank without accountNumber', ...add, msg: () => ({ payload: without(BANK, 'accountNumber') }), names: ['msg.payload', 'accountNumber'] },
-  { title: 'add: bank accountType "brokerage"', ...add, msg: () => ({ payload: { ...BANK, accountType: 'brokerage' } }), names: ['msg.payload.accountType', 'checking or savings'] },
-  { title: 'add: bank routingNumber of 8 digits', ...add, msg: () => ({ payload: { ...BANK, routingNumber: '02100002' } }), names: ['msg.payload.routingNumber'] },
-  { title: 'add: bank accountNumber of 18 characters', ...add, msg: () => ({ payload: { ...BANK, accountNumber: `${ACCOUNT_NUMBER}12345678` } }), names: ['msg.payload.accountNumber'] },
+  {
+    title: 'add: bank accountType "brokerage"',
+    ...add,
+    msg: () => ({ payload: { ...BANK, accountType: 'brokerage' } }),
+    names: ['msg.payload.accountType', 'checking or savings'],
+  },
+  {
+    title: 'add: bank routingNumber of 8 digits',
+    ...add,
+    msg: () => ({ payload: { ...BANK, routingNumber: '02100002' } }),
+    names: ['msg.payload.routingNumber'],
+  },
+  {
+    title: 'add: bank accountNumber of 18 characters',
+    ...add,
+    msg: () => ({ payload: { ...BANK, accountNumber: `${ACCOUNT_NUMBER}12345678` } }),
+    names: ['msg.payload.accountNumber'],
+  },
   { title: 'add: no name', ...add, msg: () => ({ payload: without(CARD, 'name') }), names: ['msg.payload.name'] },
   { title: 'add: no clientId anywhere', type: 'q2-bd-payment', node: { operation: 'add' }, msg: () => ({ payload: CARD }), names: ['msg.payload.clientId'] },
   // payment settings
-  { title: 'settings: recurring "sometimes"', ...settings, msg: () => ({ payload: { recurring: 'sometimes' } }), names: ['msg.payload.recurring', 'enabled or disabled'] },
+  {
+    title: 'settings: recurring "sometimes"',
+    ...settings,
+    msg: () => ({ payload: { recurring: 'sometimes' } }),
+    names: ['msg.payload.recurring', 'enabled or disabled'],
+  },
   { title: 'settings: recurring true (a boolean)', ...settings, msg: () => ({ payload: { recurring: true } }), names: ['msg.payload.recurring'] },
-  { title: 'settings: msg.config.recurring "on"', ...settings, msg: () => ({ config: { recurring: 'on' } }), names: ['msg.config.recurring', 'enabled, disabled'] },
-  { title: 'settings: schedule "weekly"', ...settings, msg: () => ({ payload: { schedule: 'weekly' } }), names: ['msg.payload.schedule', 'ten-days-before', 'immediately'] },
-  { title: 'settings: the node’s schedule "two-days-before"', type: 'q2-bd-payment', node: { operation: 'settings', billId: SEED.billId, schedule: 'two-days-before' }, msg: () => ({}), names: ['schedule', 'on-due-date'] },
+  {
+    title: 'settings: msg.config.recurring "on"',
+    ...settings,
+    msg: () => ({ config: { recurring: 'on' } }),
+    names: ['msg.config.recurring', 'enabled, disabled'],
+  },
+  {
+    title: 'settings: schedule "weekly"',
+    ...settings,
+    msg: () => ({ payload: { schedule: 'weekly' } }),
+    names: ['msg.payload.schedule', 'ten-days-before', 'immediately'],
+  },
+  {
+    title: 'settings: the node’s schedule "two-days-before"',
+    type: 'q2-bd-payment',
+    node: { operation: 'settings', billId: SEED.billId, schedule: 'two-days-before' },
+    msg: () => ({}),
+    names: ['schedule', 'on-due-date'],
+  },
   { title: 'settings: neither recurring nor schedule', ...settings, msg: () => ({ payload: {} }), names: ['msg.payload', 'recurring or schedule'] },
   // company search
   { title: 'search: pageSize 101', ...search, msg: () => ({ payload: { paginateResults: true, pageSize: 101 } }), names: ['msg.payload.pageSize', '100'] },
   { title: 'search: pageSize 0', ...search, msg: () => ({ payload: { pageSize: 0 } }), names: ['msg.payload.pageSize'] },
   { title: 'search: products as a string "cardswap"', ...search, msg: () => ({ payload: { products: 'cardswap' } }), names: ['msg.payload.products', 'array'] },
-  { title: 'search: products as the string "[\'cardswap\']" (the doc’s example, B6)', ...search, msg: () => ({ payload: { products: "['cardswap']" } }), names: ['msg.payload.products'] },
+  {
+    title: 'search: products as the string "[\'cardswap\']" (the doc’s example, B6)',
+    ...search,
+    msg: () => ({ payload: { products: "['cardswap']" } }),
+    names: ['msg.payload.products'],
+  },
   { title: 'search: products ["music"]', ...search, msg: () => ({ payload: { products: ['music'] } }), names: ['msg.payload.products[0]', 'biller-direct'] },
   { title: 'search: geo without lng', ...search, msg: () => ({ payload: { geo: { lat: 30 } } }), names: ['msg.payload.geo.lng'] },
   // auth create
-  { title: 'auth create: items ["swap", "bill"] (swap combined)', ...authCreate, msg: () => ({ payload: { ...AUTH, items: ['swap', 'bill'] } }), names: ['msg.payload.items', 'swap only on its own'] },
-  { title: 'auth create: items ["bill", "swap", "payment"]', ...authCreate, msg: () => ({ payload: { ...AUTH, items: ['bill', 'swap', 'payment'] } }), names: ['msg.payload.items'] },
+  {
+    title: 'auth create: items ["swap", "bill"] (swap combined)',
+    ...authCreate,
+    msg: () => ({ payload: { ...AUTH, items: ['swap', 'bill'] } }),
+    names: ['msg.payload.items', 'swap only on its own'],
+  },
+  {
+    title: 'auth create: items ["bill", "swap", "payment"]',
+    ...authCreate,
+    msg: () => ({ payload: { ...AUTH, items: ['bill', 'swap', 'payment'] } }),
+    names: ['msg.payload.items'],
+  },
   { title: 'auth create: items []', ...authCreate, msg: () => ({ payload: { ...AUTH, items: [] } }), names: ['msg.payload.items'] },
-  { title: 'auth create: meta.billId with meta.swapId', ...authCreate, msg: () => ({ payload: { ...AUTH, meta: { billId: SEED.billId, swapId: 'swap-1' } } }), names: ['msg.payload.meta', 'billId and swapId'] },
+  {
+    title: 'auth create: meta.billId with meta.swapId',
+    ...authCreate,
+    msg: () => ({ payload: { ...AUTH, meta: { billId: SEED.billId, swapId: 'swap-1' } } }),
+    names: ['msg.payload.meta', 'billId and swapId'],
+  },
   { title: 'auth create: no form', ...authCreate, msg: () => ({ payload: without(AUTH, 'form') }), names: ['msg.payload.form'] },
   { title: 'auth create: msg.payload a string', ...authCreate, msg: () => ({ payload: 'jdoe:pw' }), names: ['msg.payload'], match: /got string/ },
   // auth step and answers
-  { title: 'auth step: method "sms"', type: 'q2-bd-auth', node: { operation: 'step' }, msg: () => ({ payload: { token: 't', method: 'sms', security: { identifier: 'x' } } }), names: ['msg.payload.method'] },
-  { title: 'auth step: prompt with security', type: 'q2-bd-auth', node: { operation: 'step' }, msg: () => ({ payload: { token: 't', method: 'prompt', security: { identifier: 'x' } } }), names: ['msg.payload.security', 'prompt'] },
-  { title: 'auth step: questions without security', type: 'q2-bd-auth', node: { operation: 'step' }, msg: () => ({ payload: { token: 't', method: 'questions' } }), names: ['msg.payload', 'security'] },
-  { title: 'auth answerQuestions: answers []', type: 'q2-bd-auth', node: { operation: 'answerQuestions', authId: SEED.authId }, msg: () => ({ payload: { answers: [] } }), names: ['msg.payload.answers'] },
+  {
+    title: 'auth step: method "sms"',
+    type: 'q2-bd-auth',
+    node: { operation: 'step' },
+    msg: () => ({ payload: { token: 't', method: 'sms', security: { identifier: 'x' } } }),
+    names: ['msg.payload.method'],
+  },
+  {
+    title: 'auth step: prompt with security',
+    type: 'q2-bd-auth',
+    node: { operation: 'step' },
+    msg: () => ({ payload: { token: 't', method: 'prompt', security: { identifier: 'x' } } }),
+    names: ['msg.payload.security', 'prompt'],
+  },
+  {
+    title: 'auth step: questions without security',
+    type: 'q2-bd-auth',
+    node: { operation: 'step' },
+    msg: () => ({ payload: { token: 't', method: 'questions' } }),
+    names: ['msg.payload', 'security'],
+  },
+  {
+    title: 'auth answerQuestions: answers []',
+    type: 'q2-bd-auth',
+    node: { operation: 'answerQuestions', authId: SEED.authId },
+    msg: () => ({ payload: { answers: [] } }),
+    names: ['msg.payload.answers'],
+  },
   // client
-  { title: 'revokeTokens: neither identifier nor clientToken', type: 'q2-bd-client', node: { operation: 'revokeTokens' }, msg: () => ({ payload: {} }), names: ['msg.payload', 'identifier or clientToken'] },
-  { title: 'revokeTokens: an inject timestamp and no identifier', type: 'q2-bd-client', node: { operation: 'revokeTokens' }, msg: () => ({ payload: 1717000000000 }), names: ['identifier or clientToken'] },
-  { title: 'createToken: expiration "tomorrow"', type: 'q2-bd-client', node: { operation: 'createToken', identifier: 'x' }, msg: () => ({ payload: { expiration: 'tomorrow' } }), names: ['msg.payload.expiration', 'ISO 8601'] },
-  { title: 'sync: no client', type: 'q2-bd-client', node: { operation: 'sync' }, msg: () => ({ payload: { cards: [SYNC_CARD] } }), names: ['msg.payload.client'] },
-  { title: 'sync: cards[0].expMonth "00"', type: 'q2-bd-client', node: { operation: 'sync' }, msg: () => ({ payload: { client: { identifier: 'x' }, cards: [{ ...SYNC_CARD, expMonth: '00' }] } }), names: ['msg.payload.cards[0].expMonth'] },
-  { title: 'sync: cards[0].cardBrand "diners"', type: 'q2-bd-client', node: { operation: 'sync' }, msg: () => ({ payload: { client: { identifier: 'x' }, cards: [{ ...SYNC_CARD, cardBrand: 'diners' }] } }), names: ['msg.payload.cards[0].cardBrand'] },
+  {
+    title: 'revokeTokens: neither identifier nor clientToken',
+    type: 'q2-bd-client',
+    node: { operation: 'revokeTokens' },
+    msg: () => ({ payload: {} }),
+    names: ['msg.payload', 'identifier or clientToken'],
+  },
+  {
+    title: 'revokeTokens: an inject timestamp and no identifier',
+    type: 'q2-bd-client',
+    node: { operation: 'revokeTokens' },
+    msg: () => ({ payload: 1717000000000 }),
+    names: ['identifier or clientToken'],
+  },
+  {
+    title: 'createToken: expiration "tomorrow"',
+    type: 'q2-bd-client',
+    node: { operation: 'createToken', identifier: 'x' },
+    msg: () => ({ payload: { expiration: 'tomorrow' } }),
+    names: ['msg.payload.expiration', 'ISO 8601'],
+  },
+  {
+    title: 'sync: no client',
+    type: 'q2-bd-client',
+    node: { operation: 'sync' },
+    msg: () => ({ payload: { cards: [SYNC_CARD] } }),
+    names: ['msg.payload.client'],
+  },
+  {
+    title: 'sync: cards[0].expMonth "00"',
+    type: 'q2-bd-client',
+    node: { operation: 'sync' },
+    msg: () => ({ payload: { client: { identifier: 'x' }, cards: [{ ...SYNC_CARD, expMonth: '00' }] } }),
+    names: ['msg.payload.cards[0].expMonth'],
+  },
+  {
+    title: 'sync: cards[0].cardBrand "diners"',
+    type: 'q2-bd-client',
+    node: { operation: 'sync' },
+    msg: () => ({ payload: { client: { identifier: 'x' }, cards: [{ ...SYNC_CARD, cardBrand: 'diners' }] } }),
+    names: ['msg.payload.cards[0].cardBrand'],
+  },
   // schedule payment (B1)
-  { title: 'schedule: both date and payDate', ...schedule, msg: () => ({ payload: { date: '2099-01-01', payDate: '2099-01-02' } }), names: ['msg.payload.date', 'payDate'] },
+  {
+    title: 'schedule: both date and payDate',
+    ...schedule,
+    msg: () => ({ payload: { date: '2099-01-01', payDate: '2099-01-02' } }),
+    names: ['msg.payload.date', 'payDate'],
+  },
   { title: 'schedule: payDate "next Friday"', ...schedule, msg: () => ({ payload: { payDate: 'next Friday' } }), names: ['msg.payload.payDate', 'ISO 8601'] },
   { title: 'schedule: date "2099-13-01" (sent as payDate)', ...schedule, msg: () => ({ payload: { date: '2099-13-01' } }), names: ['msg.payload.payDate'] },
   // the API key never in a body (B1)
-  { title: 'schedule: apiKey in the body (the doc’s second example)', ...schedule, msg: () => ({ payload: { payDate: '2099-01-01', apiKey: `Authorization: Bearer ${API_KEY}` } }), names: ['msg.payload.apiKey', 'Authorization header'] },
-  { title: 'client create: apiKey in the body', type: 'q2-bd-client', node: { operation: 'create' }, msg: () => ({ payload: { identifier: 'x', apiKey: API_KEY } }), names: ['msg.payload.apiKey'] },
+  {
+    title: 'schedule: apiKey in the body (the doc’s second example)',
+    ...schedule,
+    msg: () => ({ payload: { payDate: '2099-01-01', apiKey: `Authorization: Bearer ${API_KEY}` } }),
+    names: ['msg.payload.apiKey', 'Authorization header'],
+  },
+  {
+    title: 'client create: apiKey in the body',
+    type: 'q2-bd-client',
+    node: { operation: 'create' },
+    msg: () => ({ payload: { identifier: 'x', apiKey: API_KEY } }),
+    names: ['msg.payload.apiKey'],
+  },
   { title: 'payment add: apiKey in the body', ...add, msg: () => ({ payload: { ...CARD, apiKey: API_KEY } }), names: ['msg.payload.apiKey'] },
   { title: 'auth create: apiKey in the body', ...authCreate, msg: () => ({ payload: { ...AUTH, apiKey: API_KEY } }), names: ['msg.payload.apiKey'] },
-  { title: 'swap create: apiKey in the body', type: 'q2-bd-swap', node: { operation: 'create', authId: SEED.authId, paymentMethodId: SEED.paymentMethodId }, msg: () => ({ payload: { apiKey: API_KEY } }), names: ['msg.payload.apiKey'] },
+  {
+    title: 'swap create: apiKey in the body',
+    type: 'q2-bd-swap',
+    node: { operation: 'create', authId: SEED.authId, paymentMethodId: SEED.paymentMethodId },
+    msg: () => ({ payload: { apiKey: API_KEY } }),
+    names: ['msg.payload.apiKey'],
+  },
   // operation and path ids
-  { title: 'msg.config.operation "remove"', type: 'q2-bd-payment', node: { operation: 'list', clientId: SEED.clientId }, msg: () => ({ config: { operation: 'remove' } }), names: ['msg.config.operation', 'add', 'cancel'] },
+  {
+    title: 'msg.config.operation "remove"',
+    type: 'q2-bd-payment',
+    node: { operation: 'list', clientId: SEED.clientId },
+    msg: () => ({ config: { operation: 'remove' } }),
+    names: ['msg.config.operation', 'add', 'cancel'],
+  },
   { title: 'bill get: no billId', type: 'q2-bd-bill', node: { operation: 'get' }, msg: () => ({}), names: ['billId', 'msg.config.billId'] },
   { title: 'partner publicKey: no keyId', type: 'q2-bd-partner', node: { operation: 'publicKey' }, msg: () => ({}), names: ['keyId', 'msg.config.keyId'] },
-  { title: 'auth delete: msg.config.authId ".."', type: 'q2-bd-auth', node: { operation: 'delete', authId: SEED.authId }, msg: () => ({ config: { authId: '..' } }), names: ['authId'] },
-  { title: 'auth list: msg.config.clientId a number', type: 'q2-bd-auth', node: { operation: 'list' }, msg: () => ({ config: { clientId: 42 } }), names: ['msg.config.clientId'] },
+  {
+    title: 'auth delete: msg.config.authId ".."',
+    type: 'q2-bd-auth',
+    node: { operation: 'delete', authId: SEED.authId },
+    msg: () => ({ config: { authId: '..' } }),
+    names: ['authId'],
+  },
+  {
+    title: 'auth list: msg.config.clientId a number',
+    type: 'q2-bd-auth',
+    node: { operation: 'list' },
+    msg: () => ({ config: { clientId: 42 } }),
+    names: ['msg.config.clientId'],
+  },
 ];
 
 /** Values that must not appear in any error text. */
@@ -143,7 +328,11 @@ describe('Biller Direct input rules against the simulator', () => {
         for (const value of SECRET_VALUES) assert.equal(text.includes(value), false, `the error does not contain ${value}: "${text}"`);
         assert.equal(caught.statusCode, undefined, 'no HTTP status: nothing was sent');
         await settle(30);
-        assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), [], 'the simulator saw no request at all');
+        assert.deepEqual(
+          sim.server.requests.map((r) => `${r.method} ${r.path}`),
+          [],
+          'the simulator saw no request at all',
+        );
       });
     }
   });
@@ -157,7 +346,10 @@ describe('Biller Direct input rules against the simulator', () => {
         { recurring: 'enabled', schedule: 'day-before' },
       ];
       for (const body of bodies) bdSuccess(await send({ payload: { ...body } }));
-      assert.deepEqual(sim.server.requests.map((r) => r.body), bodies.map((b) => ({ ...b, billId: SEED.billId })));
+      assert.deepEqual(
+        sim.server.requests.map((r) => r.body),
+        bodies.map((b) => ({ ...b, billId: SEED.billId })),
+      );
     });
 
     it('add: a card and a bank account of each type; setAsDefault as the word "true" (the docs’ sync example)', async () => {
@@ -169,7 +361,13 @@ describe('Biller Direct input rules against the simulator', () => {
 
     it('search: products ["cardswap"], ["biller-direct"], both; pageSize 100; geo', async () => {
       const sim = await deploy('q2-bd-company', { operation: 'search' });
-      for (const payload of [{ products: ['cardswap'] }, { products: ['biller-direct'] }, { products: ['biller-direct', 'cardswap'] }, { paginateResults: true, pageSize: 100 }, { geo: { lat: 30.27, lng: -97.74 } }]) {
+      for (const payload of [
+        { products: ['cardswap'] },
+        { products: ['biller-direct'] },
+        { products: ['biller-direct', 'cardswap'] },
+        { paginateResults: true, pageSize: 100 },
+        { geo: { lat: 30.27, lng: -97.74 } },
+      ]) {
         bdSuccess(await send({ payload }));
       }
       assert.equal(sim.server.requests.length, 5);
@@ -267,14 +465,21 @@ describe('Biller Direct input rules against the simulator', () => {
       assert.equal(expired.caught.statusCode, 400);
       bdFailure(await send({ payload: { ...BANK, routingNumber: '021000021', accountNumber: `${ACCOUNT_NUMBER}x`.slice(0, 11) } }, 'n1'), 'BD Payment');
       // a server that echoes the card number in its message: masked in the error text
-      sim.server.injectFault({ path: '/v1/payment', status: 400, body: { success: false, code: 'bad_request', message: `card ${CARD_NUMBER} and account ${ACCOUNT_NUMBER} refused` } });
+      sim.server.injectFault({
+        path: '/v1/payment',
+        status: 400,
+        body: { success: false, code: 'bad_request', message: `card ${CARD_NUMBER} and account ${ACCOUNT_NUMBER} refused` },
+      });
       const echoed = bdFailure(await send({ payload: { ...CARD } }, 'n1'), 'BD Payment');
       assert.match(echoed.text, /\*{6}1111/);
       // no answer within the connection's timeout
       sim.server.injectFault({ path: '/v1/payment', delayMs: 1500, status: 504 });
       const late = bdFailure(await send({ payload: { ...CARD } }, 'n3'), 'BD Payment');
       assert.match(late.text, /timeout/);
-      assert.ok(sim.server.requests.some((r) => (r.body as { cardNumber?: string } | undefined)?.cardNumber === CARD_NUMBER), 'the scenario really sent the card number');
+      assert.ok(
+        sim.server.requests.some((r) => (r.body as { cardNumber?: string } | undefined)?.cardNumber === CARD_NUMBER),
+        'the scenario really sent the card number',
+      );
     }
 
     it('never in a log line, a node status or an error message', async () => {
@@ -282,7 +487,16 @@ describe('Biller Direct input rules against the simulator', () => {
       await scenarios(sim);
       const evidence = texts();
       const all = evidence.map((e) => e.text).join('\n');
-      for (const seen of ['HTTP 200', 'msg.payload.expMonth', 'msg.payload.accountType', 'msg.payload.cards[0].expYear', 'msg.wallet.card.zipcode', 'invalid input', 'timeout', 'HTTP 400']) {
+      for (const seen of [
+        'HTTP 200',
+        'msg.payload.expMonth',
+        'msg.payload.accountType',
+        'msg.payload.cards[0].expYear',
+        'msg.wallet.card.zipcode',
+        'invalid input',
+        'timeout',
+        'HTTP 400',
+      ]) {
         assert.ok(all.includes(seen), `the evidence is real: ${seen}`);
       }
       assert.deepEqual(leaks(evidence), []);

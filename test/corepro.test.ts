@@ -194,7 +194,13 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       const sim = await deploy({ operation: 'list', customerId: '1001' });
       const { env } = success(await send({}));
       assertGet(onlyCall(sim), '/externalAccount/list/1001');
-      assert.deepEqual((env.data as Account[]).map((a) => [a.externalAccountId, a.status]), [[3001, 'Verified'], [3002, 'Archived']]);
+      assert.deepEqual(
+        (env.data as Account[]).map((a) => [a.externalAccountId, a.status]),
+        [
+          [3001, 'Verified'],
+          [3002, 'Archived'],
+        ],
+      );
     });
   });
 
@@ -205,7 +211,10 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       assert.ok(Array.isArray(listed.env.data));
       const got = success(await send({ config: {} }));
       assert.equal((got.env.data as Account).externalAccountId, 3001);
-      assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), ['GET /externalAccount/list/1001', 'GET /externalAccount/get/1001/3001']);
+      assert.deepEqual(
+        sim.server.requests.map((r) => `${r.method} ${r.path}`),
+        ['GET /externalAccount/list/1001', 'GET /externalAccount/get/1001/3001'],
+      );
     });
 
     it('msg.config.customerId and externalAccountId override the node’s; both are merged over the payload’s', async () => {
@@ -226,7 +235,10 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       const sim = await deploy({ operation: 'create', tag: 'from-node' });
       success(await send({ payload: newAccount({ tag: 'from-payload' }) }));
       success(await send({ config: { tag: 'from-config' }, payload: newAccount({ tag: 'from-payload', accountNumber: '000111222444' }) }));
-      assert.deepEqual(sim.server.requests.map((r) => (r.body as Record<string, unknown>).tag), ['from-node', 'from-config']);
+      assert.deepEqual(
+        sim.server.requests.map((r) => (r.body as Record<string, unknown>).tag),
+        ['from-node', 'from-config'],
+      );
       assert.equal(sim.helix.account(3004)?.tag, 'from-node');
       assert.equal(sim.helix.account(3005)?.tag, 'from-config');
     });
@@ -276,7 +288,13 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
 
   const LONG51 = 'x'.repeat(51);
   const READ_ONLY = ['status', 'statusDate', 'accountNumberMasked', 'routingNumberMasked', 'isActive', 'isLocked', 'lockedDate', 'lastModifiedDate', 'nocCode'];
-  const READ_ONLY_VALUES: Record<string, unknown> = { status: 'Verified', isActive: true, isLocked: false, accountNumberMasked: '******2333', routingNumberMasked: '******6789' };
+  const READ_ONLY_VALUES: Record<string, unknown> = {
+    status: 'Verified',
+    isActive: true,
+    isLocked: false,
+    accountNumberMasked: '******2333',
+    routingNumberMasked: '******6789',
+  };
   const EXISTING = { customerId: 1001, externalAccountId: 3001 };
   const AMOUNTS = { customerId: 1002, externalAccountId: 3001, amount1: 0.18, amount2: 0.28 };
 
@@ -289,8 +307,19 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       names: ['msg.payload.accountNumber', '17'],
       secret: ['123456789012345678', '12345678901234'],
     })),
-    { title: 'create: accountNumber as a number', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ accountNumber: 123456789012 }) }), names: ['msg.payload.accountNumber'], secret: ['123456789012'] },
-    { title: 'create: no accountNumber', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ accountNumber: undefined }) }), names: ['msg.payload.accountNumber'] },
+    {
+      title: 'create: accountNumber as a number',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ accountNumber: 123456789012 }) }),
+      names: ['msg.payload.accountNumber'],
+      secret: ['123456789012'],
+    },
+    {
+      title: 'create: no accountNumber',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ accountNumber: undefined }) }),
+      names: ['msg.payload.accountNumber'],
+    },
     // routingNumber
     ...['12345678', '1234567890', '12345678a', ''].map((routingNumber): Invalid => ({
       title: `create: routingNumber ${JSON.stringify(routingNumber)}`,
@@ -299,7 +328,13 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       names: ['msg.payload.routingNumber', 'nine-digit'],
       secret: routingNumber.length > 5 ? [routingNumber, ACCOUNT_NUMBER] : [ACCOUNT_NUMBER],
     })),
-    { title: 'initiate: routingNumber as a number', node: { operation: 'initiate' }, msg: () => ({ payload: newAccount({ routingNumber: 21000021 }) }), names: ['msg.payload.routingNumber'], secret: ['21000021'] },
+    {
+      title: 'initiate: routingNumber as a number',
+      node: { operation: 'initiate' },
+      msg: () => ({ payload: newAccount({ routingNumber: 21000021 }) }),
+      names: ['msg.payload.routingNumber'],
+      secret: ['21000021'],
+    },
     // owner names
     ...['create', 'initiate'].map((operation): Invalid => ({
       title: `${operation}: neither firstName/lastName nor businessName`,
@@ -308,21 +343,66 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       names: ['msg.payload', 'firstName', 'lastName', 'businessName'],
       secret: [ACCOUNT_NUMBER],
     })),
-    { title: 'create: businessName of 101 characters', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ businessName: 'b'.repeat(101) }) }), names: ['msg.payload.businessName', '100'] },
+    {
+      title: 'create: businessName of 101 characters',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ businessName: 'b'.repeat(101) }) }),
+      names: ['msg.payload.businessName', '100'],
+    },
     // 50-character fields, in create, initiate and update bodies
     ...['nickName', 'name', 'tag', 'customField1', 'customField2', 'customField3', 'customField4', 'customField5'].flatMap((field): Invalid[] => [
-      { title: `create: ${field} of 51 characters`, node: { operation: 'create' }, msg: () => ({ payload: newAccount({ [field]: LONG51 }) }), names: [`msg.payload.${field}`, '50'] },
-      { title: `update: ${field} of 51 characters`, node: { operation: 'update' }, msg: () => ({ payload: { ...EXISTING, [field]: LONG51 } }), names: [`msg.payload.${field}`, '50'] },
+      {
+        title: `create: ${field} of 51 characters`,
+        node: { operation: 'create' },
+        msg: () => ({ payload: newAccount({ [field]: LONG51 }) }),
+        names: [`msg.payload.${field}`, '50'],
+      },
+      {
+        title: `update: ${field} of 51 characters`,
+        node: { operation: 'update' },
+        msg: () => ({ payload: { ...EXISTING, [field]: LONG51 } }),
+        names: [`msg.payload.${field}`, '50'],
+      },
     ]),
-    { title: 'initiate: nickName of 51 characters', node: { operation: 'initiate' }, msg: () => ({ payload: newAccount({ nickName: LONG51 }) }), names: ['msg.payload.nickName', '50'] },
-    { title: 'create: nickName as a number', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ nickName: 7 }) }), names: ['msg.payload.nickName'] },
+    {
+      title: 'initiate: nickName of 51 characters',
+      node: { operation: 'initiate' },
+      msg: () => ({ payload: newAccount({ nickName: LONG51 }) }),
+      names: ['msg.payload.nickName', '50'],
+    },
+    {
+      title: 'create: nickName as a number',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ nickName: 7 }) }),
+      names: ['msg.payload.nickName'],
+    },
     // tag as a parameter (node or msg.config)
-    { title: 'create: msg.config.tag of 51 characters', node: { operation: 'create' }, msg: () => ({ config: { tag: LONG51 }, payload: newAccount() }), names: ['msg.config.tag', '50'] },
-    { title: 'getByTag: the node’s tag of 51 characters', node: { operation: 'getByTag', customerId: '1001', tag: LONG51 }, msg: () => ({}), names: ['tag', '50'] },
+    {
+      title: 'create: msg.config.tag of 51 characters',
+      node: { operation: 'create' },
+      msg: () => ({ config: { tag: LONG51 }, payload: newAccount() }),
+      names: ['msg.config.tag', '50'],
+    },
+    {
+      title: 'getByTag: the node’s tag of 51 characters',
+      node: { operation: 'getByTag', customerId: '1001', tag: LONG51 },
+      msg: () => ({}),
+      names: ['tag', '50'],
+    },
     { title: 'getByTag: no tag', node: { operation: 'getByTag', customerId: '1001' }, msg: () => ({}), names: ['tag', 'msg.config.tag'] },
     // lockedReason
-    { title: 'create: lockedReason of 256 characters', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ lockedReason: 'r'.repeat(256) }) }), names: ['msg.payload.lockedReason', '255'] },
-    { title: 'update: lockedReason of 256 characters', node: { operation: 'update' }, msg: () => ({ payload: { ...EXISTING, lockedReason: 'r'.repeat(256) } }), names: ['msg.payload.lockedReason', '255'] },
+    {
+      title: 'create: lockedReason of 256 characters',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ lockedReason: 'r'.repeat(256) }) }),
+      names: ['msg.payload.lockedReason', '255'],
+    },
+    {
+      title: 'update: lockedReason of 256 characters',
+      node: { operation: 'update' },
+      msg: () => ({ payload: { ...EXISTING, lockedReason: 'r'.repeat(256) } }),
+      names: ['msg.payload.lockedReason', '255'],
+    },
     // type
     ...['Checking!', '123', 'Checking; DROP', '', 'C'.repeat(51)].map((type): Invalid => ({
       title: `create: type ${JSON.stringify(type.length > 20 ? `${type.slice(0, 8)}…` : type)}`,
@@ -333,13 +413,38 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
     { title: 'initiate: type as a number', node: { operation: 'initiate' }, msg: () => ({ payload: newAccount({ type: 2 }) }), names: ['msg.payload.type'] },
     { title: 'create: no type', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ type: undefined }) }), names: ['msg.payload.type'] },
     // verify amounts
-    { title: 'verify: amount1 0.185 (three decimals)', node: { operation: 'verify' }, msg: () => ({ payload: { ...AMOUNTS, amount1: 0.185 } }), names: ['msg.payload.amount1'] },
-    { title: 'verify: amount2 "0.18" (a string)', node: { operation: 'verify' }, msg: () => ({ payload: { ...AMOUNTS, amount2: '0.18' } }), names: ['msg.payload.amount2'] },
-    { title: 'verify: no amount2', node: { operation: 'verify' }, msg: () => ({ payload: { ...AMOUNTS, amount2: undefined } }), names: ['msg.payload.amount2'] },
-    { title: 'verify: no amounts at all', node: { operation: 'verify', customerId: '1002', externalAccountId: '3001' }, msg: () => ({ payload: {} }), names: ['msg.payload.amount1'] },
+    {
+      title: 'verify: amount1 0.185 (three decimals)',
+      node: { operation: 'verify' },
+      msg: () => ({ payload: { ...AMOUNTS, amount1: 0.185 } }),
+      names: ['msg.payload.amount1'],
+    },
+    {
+      title: 'verify: amount2 "0.18" (a string)',
+      node: { operation: 'verify' },
+      msg: () => ({ payload: { ...AMOUNTS, amount2: '0.18' } }),
+      names: ['msg.payload.amount2'],
+    },
+    {
+      title: 'verify: no amount2',
+      node: { operation: 'verify' },
+      msg: () => ({ payload: { ...AMOUNTS, amount2: undefined } }),
+      names: ['msg.payload.amount2'],
+    },
+    {
+      title: 'verify: no amounts at all',
+      node: { operation: 'verify', customerId: '1002', externalAccountId: '3001' },
+      msg: () => ({ payload: {} }),
+      names: ['msg.payload.amount1'],
+    },
     { title: 'verify: amount1 0', node: { operation: 'verify' }, msg: () => ({ payload: { ...AMOUNTS, amount1: 0 } }), names: ['msg.payload.amount1'] },
     { title: 'verify: amount2 1.5', node: { operation: 'verify' }, msg: () => ({ payload: { ...AMOUNTS, amount2: 1.5 } }), names: ['msg.payload.amount2'] },
-    { title: 'verify: no externalAccountId anywhere', node: { operation: 'verify', customerId: '1002' }, msg: () => ({ payload: { amount1: 0.18, amount2: 0.28 } }), names: ['msg.payload.externalAccountId'] },
+    {
+      title: 'verify: no externalAccountId anywhere',
+      node: { operation: 'verify', customerId: '1002' },
+      msg: () => ({ payload: { amount1: 0.18, amount2: 0.28 } }),
+      names: ['msg.payload.externalAccountId'],
+    },
     // read-only fields
     ...READ_ONLY.flatMap((field): Invalid[] => [
       {
@@ -357,8 +462,20 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
         match: /set by the API and cannot be sent/,
       },
     ]),
-    { title: 'initiate: read-only status', node: { operation: 'initiate' }, msg: () => ({ payload: newAccount({ status: 'Verified' }) }), names: ['msg.payload.status'], match: /set by the API/ },
-    { title: 'create: externalAccountId (assigned by the API)', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ externalAccountId: 3001 }) }), names: ['msg.payload.externalAccountId'], match: /assigned by the API/ },
+    {
+      title: 'initiate: read-only status',
+      node: { operation: 'initiate' },
+      msg: () => ({ payload: newAccount({ status: 'Verified' }) }),
+      names: ['msg.payload.status'],
+      match: /set by the API/,
+    },
+    {
+      title: 'create: externalAccountId (assigned by the API)',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ externalAccountId: 3001 }) }),
+      names: ['msg.payload.externalAccountId'],
+      match: /assigned by the API/,
+    },
     ...['accountNumber', 'routingNumber', 'type'].map((field): Invalid => ({
       title: `update: ${field} cannot be changed`,
       node: { operation: 'update' },
@@ -368,19 +485,66 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       secret: ['123456789'],
     })),
     // operation
-    { title: 'msg.config.operation "delete"', node: { operation: 'list', customerId: '1001' }, msg: () => ({ config: { operation: 'delete' } }), names: ['msg.config.operation', 'create', 'getByTag', 'list'] },
-    { title: 'msg.config.operation "List" (operation names are exact)', node: { operation: 'get', customerId: '1001', externalAccountId: '3001' }, msg: () => ({ config: { operation: 'List' } }), names: ['msg.config.operation'] },
-    { title: 'msg.config.operation as a number', node: { operation: 'list', customerId: '1001' }, msg: () => ({ config: { operation: 3 } }), names: ['msg.config.operation'] },
+    {
+      title: 'msg.config.operation "delete"',
+      node: { operation: 'list', customerId: '1001' },
+      msg: () => ({ config: { operation: 'delete' } }),
+      names: ['msg.config.operation', 'create', 'getByTag', 'list'],
+    },
+    {
+      title: 'msg.config.operation "List" (operation names are exact)',
+      node: { operation: 'get', customerId: '1001', externalAccountId: '3001' },
+      msg: () => ({ config: { operation: 'List' } }),
+      names: ['msg.config.operation'],
+    },
+    {
+      title: 'msg.config.operation as a number',
+      node: { operation: 'list', customerId: '1001' },
+      msg: () => ({ config: { operation: 3 } }),
+      names: ['msg.config.operation'],
+    },
     { title: 'the node’s operation "remove"', node: { operation: 'remove', customerId: '1001' }, msg: () => ({}), names: ['operation'] },
     // ids and bodies
-    { title: 'list: msg.config.customerId "abc"', node: { operation: 'list', customerId: '1001' }, msg: () => ({ config: { customerId: 'abc' } }), names: ['msg.config.customerId'] },
-    { title: 'get: msg.config.externalAccountId "../3002"', node: { operation: 'get', customerId: '1001', externalAccountId: '3001' }, msg: () => ({ config: { externalAccountId: '../3002' } }), names: ['msg.config.externalAccountId'] },
-    { title: 'get: no externalAccountId', node: { operation: 'get', customerId: '1001' }, msg: () => ({}), names: ['externalAccountId', 'msg.config.externalAccountId'] },
+    {
+      title: 'list: msg.config.customerId "abc"',
+      node: { operation: 'list', customerId: '1001' },
+      msg: () => ({ config: { customerId: 'abc' } }),
+      names: ['msg.config.customerId'],
+    },
+    {
+      title: 'get: msg.config.externalAccountId "../3002"',
+      node: { operation: 'get', customerId: '1001', externalAccountId: '3001' },
+      msg: () => ({ config: { externalAccountId: '../3002' } }),
+      names: ['msg.config.externalAccountId'],
+    },
+    {
+      title: 'get: no externalAccountId',
+      node: { operation: 'get', customerId: '1001' },
+      msg: () => ({}),
+      names: ['externalAccountId', 'msg.config.externalAccountId'],
+    },
     { title: 'list: no customerId', node: { operation: 'list' }, msg: () => ({}), names: ['customerId', 'msg.config.customerId'] },
-    { title: 'create: customerId "1002" (a string) in the body', node: { operation: 'create' }, msg: () => ({ payload: newAccount({ customerId: '1002' }) }), names: ['msg.payload.customerId'] },
-    { title: 'create: msg.payload a string', node: { operation: 'create' }, msg: () => ({ payload: `${ACCOUNT_NUMBER},${ROUTING_NUMBER}` }), names: ['msg.payload'], secret: [ACCOUNT_NUMBER, ROUTING_NUMBER] },
+    {
+      title: 'create: customerId "1002" (a string) in the body',
+      node: { operation: 'create' },
+      msg: () => ({ payload: newAccount({ customerId: '1002' }) }),
+      names: ['msg.payload.customerId'],
+    },
+    {
+      title: 'create: msg.payload a string',
+      node: { operation: 'create' },
+      msg: () => ({ payload: `${ACCOUNT_NUMBER},${ROUTING_NUMBER}` }),
+      names: ['msg.payload'],
+      secret: [ACCOUNT_NUMBER, ROUTING_NUMBER],
+    },
     { title: 'update: msg.payload missing', node: { operation: 'update' }, msg: () => ({}), names: ['msg.payload'] },
-    { title: 'create in msg.account (dataProperty "account"): routingNumber of 8 digits', node: { operation: 'create', dataProperty: 'account' }, msg: () => ({ payload: newAccount(), account: newAccount({ routingNumber: '02100002' }) }), names: ['msg.account.routingNumber'], secret: ['02100002'] },
+    {
+      title: 'create in msg.account (dataProperty "account"): routingNumber of 8 digits',
+      node: { operation: 'create', dataProperty: 'account' },
+      msg: () => ({ payload: newAccount(), account: newAccount({ routingNumber: '02100002' }) }),
+      names: ['msg.account.routingNumber'],
+      secret: ['02100002'],
+    },
     { title: 'msg.config as a string', node: { operation: 'list', customerId: '1001' }, msg: () => ({ config: 'list' }), names: ['msg.config'] },
   ];
 
@@ -394,7 +558,11 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
         for (const value of c.secret ?? []) assert.equal(text.includes(value), false, `the error does not contain ${value}: "${text}"`);
         assert.equal(caught.statusCode, undefined, 'no HTTP status: nothing was sent');
         await settle(50);
-        assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), [], 'the simulator saw nothing');
+        assert.deepEqual(
+          sim.server.requests.map((r) => `${r.method} ${r.path}`),
+          [],
+          'the simulator saw nothing',
+        );
       });
     }
   });
@@ -407,7 +575,10 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
     const env = caught.payload as Envelope;
     assert.equal(caught.statusCode, status);
     assert.equal(env.status, status);
-    assert.deepEqual(env.errors.map((e) => e.code), [code]);
+    assert.deepEqual(
+      env.errors.map((e) => e.code),
+      [code],
+    );
     if (typeof message === 'string') assert.equal(env.errors[0].message, message);
     else assert.match(env.errors[0].message, message);
     assert.ok(text.includes(String(code)), `the error names the code ${code}: "${text}"`);
@@ -431,7 +602,9 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       const sim = await deploy({ operation: 'initiate' });
       sim.helix.setPerUserExternalAccountCountMax(1);
       success(await send({ payload: newAccount() }));
-      helixFailure(await send({ payload: newAccount({ accountNumber: '000111222444' }) }), 400, 62609, 'At most 1 external account(s) may be added', ['000111222444']);
+      helixFailure(await send({ payload: newAccount({ accountNumber: '000111222444' }) }), 400, 62609, 'At most 1 external account(s) may be added', [
+        '000111222444',
+      ]);
     });
 
     it('a tag already used in the program: 62003 on create', async () => {
@@ -446,7 +619,12 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
 
     it('a nickname the customer already uses: 62602 on initiate', async () => {
       await deploy({ operation: 'initiate' });
-      helixFailure(await send({ payload: newAccount({ customerId: 1001, nickName: 'Alice Checking' }) }), 400, 62602, 'Nick name already exists for this customer');
+      helixFailure(
+        await send({ payload: newAccount({ customerId: 1001, nickName: 'Alice Checking' }) }),
+        400,
+        62602,
+        'Nick name already exists for this customer',
+      );
     });
 
     it('wrong micro-deposits: 62207 with the attempts left, then 62206 and VerifyLocked (C3: re-read shows it)', async () => {
@@ -457,7 +635,12 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       helixFailure(await send(wrong()), 400, 62207, 'The amounts do not match; 2 attempt(s) remaining');
       helixFailure(await send(wrong()), 400, 62207, 'The amounts do not match; 1 attempt(s) remaining');
       helixFailure(await send(wrong()), 400, 62206, 'Too many failed attempts; verification is locked');
-      helixFailure(await send({ config: { externalAccountId: id }, payload: { amount1: 0.18, amount2: 0.28 } }), 400, 62206, 'Too many failed attempts; verification is locked');
+      helixFailure(
+        await send({ config: { externalAccountId: id }, payload: { amount1: 0.18, amount2: 0.28 } }),
+        400,
+        62206,
+        'Too many failed attempts; verification is locked',
+      );
       assert.equal(sim.server.requests.length, 4, 'each attempt was sent');
       const { env } = success(await send({ config: { operation: 'get', externalAccountId: id } }));
       assert.equal((env.data as Account).status, 'VerifyLocked');
@@ -512,7 +695,14 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       sim.server.injectFault({
         path: '/externalAccount/list/1001',
         status: 400,
-        body: { errors: [{ code: 62604, message: 'First name is required' }, { code: 62605, message: 'Last name is required' }], requestId: 'req-two', status: 400 },
+        body: {
+          errors: [
+            { code: 62604, message: 'First name is required' },
+            { code: 62605, message: 'Last name is required' },
+          ],
+          requestId: 'req-two',
+          status: 400,
+        },
       });
       const { text } = failure(await send({}));
       assert.match(text, /62604 First name is required/);
@@ -560,12 +750,15 @@ describe('CorePro/Helix external account node (q2-corepro-external-account) agai
       assert.equal(account.accountNumberMasked, '******2333');
       assert.equal(account.name, 'COREPRO SANDBOX BANK');
 
-      assert.deepEqual(sim.server.requests.map((r) => `${r.method} ${r.path}`), [
-        'POST /externalAccount/initiate',
-        `GET /externalAccount/get/1002/${id}`,
-        'POST /externalAccount/verify',
-        'GET /externalAccount/getByTag/1002/bob-journey',
-      ]);
+      assert.deepEqual(
+        sim.server.requests.map((r) => `${r.method} ${r.path}`),
+        [
+          'POST /externalAccount/initiate',
+          `GET /externalAccount/get/1002/${id}`,
+          'POST /externalAccount/verify',
+          'GET /externalAccount/getByTag/1002/bob-journey',
+        ],
+      );
       for (const r of sim.server.requests) assert.equal(r.headers.authorization, BASIC);
     });
   });

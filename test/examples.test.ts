@@ -20,7 +20,22 @@ import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/model/registry';
 import type { NamedRequest } from '../lib/model/operation';
 import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/model/node-set';
 import { startSimulator, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
-import { buildDevFlows, EXAMPLE_CONNECTION_ID, EXAMPLE_CONNECTIONS, exampleBaseUrl, exampleConnection, exampleFiles, isConfigNode, readExample, readExamples, tabLabel, type Credentials, type Example, type ExampleConnection, type FlowNode } from '../lib/dev/examples';
+import {
+  buildDevFlows,
+  EXAMPLE_CONNECTION_ID,
+  EXAMPLE_CONNECTIONS,
+  exampleBaseUrl,
+  exampleConnection,
+  exampleFiles,
+  isConfigNode,
+  readExample,
+  readExamples,
+  tabLabel,
+  type Credentials,
+  type Example,
+  type ExampleConnection,
+  type FlowNode,
+} from '../lib/dev/examples';
 import { CONNECTION_TYPES, nodeSetOf } from '../lib/model/registry';
 import { CORE_NODES, helper, NODES, type Msg } from './harness';
 
@@ -33,7 +48,15 @@ const Q2_TYPES = [...SPECS.keys()];
 const HAND_WRITTEN_CONNECTION: Record<string, string> = { 'q2-bd-webhook': 'q2-bd-config', 'q2-bd-sso-link': 'q2-bd-config' };
 const isHandWritten = (node: FlowNode): boolean => HAND_WRITTEN_NODES.includes(node.type);
 const PACK_TYPES = new Set([...CONNECTION_TYPES, ...Q2_TYPES, ...HAND_WRITTEN_NODES]);
-const SENSITIVE_KEYS = [...new Set([...SPECS.values()].flatMap((spec) => nodeParams(spec).filter((p) => p.sensitive).map((p) => p.key)))];
+const SENSITIVE_KEYS = [
+  ...new Set(
+    [...SPECS.values()].flatMap((spec) =>
+      nodeParams(spec)
+        .filter((p) => p.sensitive)
+        .map((p) => p.key),
+    ),
+  ),
+];
 
 /** What a successful response of each node set looks like at a debug node (msg.statusCode is 200 for all). */
 const SUCCESS: Record<string, (payload: Record<string, unknown>, node: FlowNode, where: string) => void> = {
@@ -85,11 +108,12 @@ function demoCredentials(nodes: readonly FlowNode[]): Credentials {
   return credentials;
 }
 
-
 type Wires = string[][];
 
 function wiresOf(node: FlowNode): Wires {
-  return Array.isArray(node.wires) ? (node.wires as unknown[]).map((port) => (Array.isArray(port) ? port.filter((id): id is string => typeof id === 'string') : [])) : [];
+  return Array.isArray(node.wires)
+    ? (node.wires as unknown[]).map((port) => (Array.isArray(port) ? port.filter((id): id is string => typeof id === 'string') : []))
+    : [];
 }
 
 function byType(nodes: readonly FlowNode[], type: string): FlowNode[] {
@@ -127,7 +151,9 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boo
 
 /** `/{apiVersion}/DeleteCustomer/{customerID}` → a pattern for the recorded path (a placeholder is one segment). */
 function pathPattern(template: string): RegExp {
-  const source = template.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? (part === 'apiVersion' ? 'v[12]' : '[^/]+') : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')));
+  const source = template
+    .split(/\{(\w+)\}/)
+    .map((part, i) => (i % 2 ? (part === 'apiVersion' ? 'v[12]' : '[^/]+') : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${source.join('')}$`);
 }
 
@@ -148,7 +174,12 @@ async function runFlow(sim: RunningSimulator, given: FlowNode[], credentials: Cr
   const types = new Set(flow.map((n) => n.type));
   const unknown = [...types].filter((t) => t !== 'tab' && !PACK_TYPES.has(t) && !CORE_NODES[t]);
   assert.deepEqual(unknown, [], 'node types the test does not load');
-  const modules = [...NODES, ...Object.entries(CORE_NODES).filter(([t]) => types.has(t)).map(([, m]) => m)];
+  const modules = [
+    ...NODES,
+    ...Object.entries(CORE_NODES)
+      .filter(([t]) => types.has(t))
+      .map(([, m]) => m),
+  ];
   if (byType(flow, 'catch').length <= 1) {
     await helper.load(modules, flow, credentials);
   } else {
@@ -157,7 +188,10 @@ async function runFlow(sim: RunningSimulator, given: FlowNode[], credentials: Cr
     // runtime setFlows, with each node's credentials on the node.
     const [tab] = byType(flow, 'tab');
     await helper.load(modules, [tab, { id: 'preload-catch', type: 'catch', z: tab.id, scope: null, uncaught: false, wires: [] }], {});
-    await helper.setFlows(flow.map((n) => (credentials[n.id] ? { ...n, credentials: credentials[n.id] } : n)), 'full');
+    await helper.setFlows(
+      flow.map((n) => (credentials[n.id] ? { ...n, credentials: credentials[n.id] } : n)),
+      'full',
+    );
   }
 
   const received = new Map<string, Msg[]>();
@@ -188,7 +222,11 @@ function triggeredNodes(flow: readonly FlowNode[]): FlowNode[] {
   const queue = byType(flow, 'inject').map((n) => n.id);
   while (queue.length) {
     const id = queue.shift() as string;
-    for (const next of wiresOf(byId.get(id) as FlowNode).flat()) if (!reached.has(next)) reached.add(next), queue.push(next);
+    for (const next of wiresOf(byId.get(id) as FlowNode).flat())
+      if (!reached.has(next)) {
+        reached.add(next);
+        queue.push(next);
+      }
   }
   return flow.filter((n) => reached.has(n.id) && (SPECS.has(n.type) || n.type === 'q2-bd-sso-link'));
 }
@@ -196,12 +234,14 @@ function triggeredNodes(flow: readonly FlowNode[]): FlowNode[] {
 /** The node is wired, directly or through non-Q2 nodes (switch, function, …), to a debug node. */
 function reachesDebug(flow: readonly FlowNode[], node: FlowNode, seen = new Set<string>()): boolean {
   const byId = new Map(flow.map((n) => [n.id, n]));
-  return wiresOf(node).flat().some((id) => {
-    const next = byId.get(id);
-    if (!next || seen.has(id)) return false;
-    seen.add(id);
-    return next.type === 'debug' || (!PACK_TYPES.has(next.type) && reachesDebug(flow, next, seen));
-  });
+  return wiresOf(node)
+    .flat()
+    .some((id) => {
+      const next = byId.get(id);
+      if (!next || seen.has(id)) return false;
+      seen.add(id);
+      return next.type === 'debug' || (!PACK_TYPES.has(next.type) && reachesDebug(flow, next, seen));
+    });
 }
 
 function debugsWiredFrom(flow: readonly FlowNode[], node: FlowNode): FlowNode[] {
@@ -283,21 +323,31 @@ describe('examples', () => {
     }
     for (const file of files.filter((f) => f.includes('/'))) {
       const folder = file.split('/')[0];
-      const sets = new Set(readExample(file).nodes.filter((n) => SPECS.has(n.type) || isHandWritten(n)).map((n) => setOf(n).namespace));
+      const sets = new Set(
+        readExample(file)
+          .nodes.filter((n) => SPECS.has(n.type) || isHandWritten(n))
+          .map((n) => setOf(n).namespace),
+      );
       // a folder is named after its node set, optionally with a topic: billerdirect/, billerdirect-events/
       assert.deepEqual([...sets], [`q2-${folder.replace(/-.*$/, '')}`], `${file}: the nodes of the folder's node set only`);
     }
   });
 
   it('the CorePro examples: the micro-deposit journey, list and archive, create with a tag then get by tag', () => {
-    const ops = (file: string): string[] => readExample(file).nodes.filter((n) => n.type === 'q2-corepro-external-account').map((n) => String(n.operation));
+    const ops = (file: string): string[] =>
+      readExample(file)
+        .nodes.filter((n) => n.type === 'q2-corepro-external-account')
+        .map((n) => String(n.operation));
     assert.deepEqual(ops('corepro/01-micro-deposit-journey.json'), ['initiate', 'verify', 'get']);
     assert.deepEqual(ops('corepro/02-list-and-archive.json'), ['list', 'archive', 'list']);
     assert.deepEqual(ops('corepro/03-create-with-tag.json'), ['create', 'getByTag']);
     const journey = JSON.stringify(readExample('corepro/01-micro-deposit-journey.json').nodes);
     assert.ok(journey.includes('0.18') && journey.includes('0.28'), 'the journey verifies with the sandbox amounts 0.18 and 0.28');
     const tagged = readExample('corepro/03-create-with-tag.json').nodes;
-    assert.ok(tagged.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')), 'a fresh tag on every run');
+    assert.ok(
+      tagged.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')),
+      'a fresh tag on every run',
+    );
   });
 
   it('the Biller Direct examples: one per resource node, the bill-pay and card-swap journeys, fresh ids on every click', () => {
@@ -306,10 +356,21 @@ describe('examples', () => {
       const resource = spec.type.replace(/^q2-bd-/, '');
       const file = bdFiles.find((f) => f.endsWith(`-biller-direct-${resource}.json`));
       assert.ok(file, `an example for ${spec.type}`);
-      assert.ok(readExample(file).nodes.some((n) => n.type === spec.type), `${file} uses ${spec.type}`);
+      assert.ok(
+        readExample(file).nodes.some((n) => n.type === spec.type),
+        `${file} uses ${spec.type}`,
+      );
     }
     const chains: Record<string, string[]> = {
-      'billerdirect/01-bill-pay-journey.json': ['q2-bd-client create', 'q2-bd-payment add', 'q2-bd-auth create', 'q2-bd-bill list', 'q2-bd-payment settings', 'q2-bd-payment schedule', 'q2-bd-payment cancel'],
+      'billerdirect/01-bill-pay-journey.json': [
+        'q2-bd-client create',
+        'q2-bd-payment add',
+        'q2-bd-auth create',
+        'q2-bd-bill list',
+        'q2-bd-payment settings',
+        'q2-bd-payment schedule',
+        'q2-bd-payment cancel',
+      ],
       'billerdirect/02-card-swap-journey.json': ['q2-bd-client create', 'q2-bd-payment add', 'q2-bd-auth create', 'q2-bd-swap create', 'q2-bd-swap list'],
     };
     for (const [file, chain] of Object.entries(chains)) {
@@ -319,17 +380,22 @@ describe('examples', () => {
       assert.deepEqual(nodes.filter((n) => SPECS.has(n.type)).map(step), chain, `${file}: the steps`);
       /** the next Q2 nodes downstream of `from` (through function, change, … nodes) */
       const next = (from: FlowNode, seen = new Set<string>()): FlowNode[] =>
-        wiresOf(from).flat().flatMap((id) => {
-          const n = byId.get(id);
-          if (!n || seen.has(id)) return [];
-          seen.add(id);
-          return SPECS.has(n.type) ? [n] : next(n, seen);
-        });
+        wiresOf(from)
+          .flat()
+          .flatMap((id) => {
+            const n = byId.get(id);
+            if (!n || seen.has(id)) return [];
+            seen.add(id);
+            return SPECS.has(n.type) ? [n] : next(n, seen);
+          });
       const q2 = nodes.filter((n) => SPECS.has(n.type));
       for (let i = 0; i + 1 < q2.length; i++) assert.deepEqual(next(q2[i]).map(step), [chain[i + 1]], `${file}: ${chain[i]} leads to ${chain[i + 1]}`);
       const text = JSON.stringify(nodes);
       assert.ok(text.includes('4111111111111111'), `${file}: the sandbox card`);
-      assert.ok(nodes.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')), `${file}: a fresh identifier on every click`);
+      assert.ok(
+        nodes.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')),
+        `${file}: a fresh identifier on every click`,
+      );
       for (const n of nodes.filter((x) => x.type === 'function')) assert.ok(!String(n.func).includes('apiKey'), 'no API key in a body');
     }
     const billPay = JSON.stringify(readExample('billerdirect/01-bill-pay-journey.json').nodes);
@@ -350,12 +416,14 @@ describe('examples', () => {
     const chain = ['q2-get-token', 'q2-lookup-customer', 'q2-enrollment', 'q2-add-external-account'];
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const reaches = (from: FlowNode, type: string, seen = new Set<string>()): boolean =>
-      wiresOf(from).flat().some((id) => {
-        const next = byId.get(id);
-        if (!next || seen.has(id)) return false;
-        seen.add(id);
-        return next.type === type || (!SPECS.has(next.type) && reaches(next, type, seen));
-      });
+      wiresOf(from)
+        .flat()
+        .some((id) => {
+          const next = byId.get(id);
+          if (!next || seen.has(id)) return false;
+          seen.add(id);
+          return next.type === type || (!SPECS.has(next.type) && reaches(next, type, seen));
+        });
     for (let i = 0; i + 1 < chain.length; i++) {
       const [from] = byType(nodes, chain[i]);
       assert.ok(from, `the journey has a ${chain[i]} node`);
@@ -462,13 +530,19 @@ describe('examples', () => {
       },
       'corepro/02-list-and-archive.json': (sim, run) => {
         assert.equal(sim.helix.account(3001)?.status, 'Archived');
-        assert.deepEqual(run.requests.map((r) => `${r.method} ${r.path}`), ['GET /externalAccount/list/1001', 'POST /externalAccount/archive', 'GET /externalAccount/list/1001']);
+        assert.deepEqual(
+          run.requests.map((r) => `${r.method} ${r.path}`),
+          ['GET /externalAccount/list/1001', 'POST /externalAccount/archive', 'GET /externalAccount/list/1001'],
+        );
       },
       'corepro/03-create-with-tag.json': (sim, run) => {
         const create = run.requests.find((r) => r.path === '/externalAccount/create');
         const tag = (create?.body as { tag?: unknown } | undefined)?.tag;
         assert.ok(typeof tag === 'string' && /^demo-\d+$/.test(tag), `a fresh tag: ${String(tag)}`);
-        assert.ok(run.requests.some((r) => r.method === 'GET' && r.path === `/externalAccount/getByTag/1002/${tag}`), 'get by that tag');
+        assert.ok(
+          run.requests.some((r) => r.method === 'GET' && r.path === `/externalAccount/getByTag/1002/${tag}`),
+          'get by that tag',
+        );
         assert.equal(sim.helix.state.accounts.find((r) => r.account.tag === tag)?.account.status, 'Verified');
       },
     };
@@ -503,13 +577,23 @@ describe('examples', () => {
           const [client] = clientsNamed(/^billpay-\d+$/);
           assert.ok(client, 'a new client');
           const methods = bd.state.paymentMethods.filter((m) => m.clientId === client._id);
-          assert.deepEqual(methods.map((m) => [m.method.type, m.method.card?.number, m.method.status, m.method.default]), [['card', 'XXXX1111', 'verified', true]]);
+          assert.deepEqual(
+            methods.map((m) => [m.method.type, m.method.card?.number, m.method.status, m.method.default]),
+            [['card', 'XXXX1111', 'verified', true]],
+          );
           const auths = bd.state.auths.filter((a) => a.clientId === client._id);
-          assert.deepEqual(auths.map((a) => [a.companyId, a.status, a.items]), [['64a000000000000000000001', 'verified', ['bill']]]);
+          assert.deepEqual(
+            auths.map((a) => [a.companyId, a.status, a.items]),
+            [['64a000000000000000000001', 'verified', ['bill']]],
+          );
           const bills = bd.state.bills.filter((b) => b.clientId === client._id);
           assert.equal(bills.length, 1);
           const [bill] = bills;
-          assert.deepEqual([bill.status, bill.balanceCents, bill.settings.recurring, bill.scheduled], ['upcoming', 4250, 'disabled', undefined], 'scheduled, then cancelled');
+          assert.deepEqual(
+            [bill.status, bill.balanceCents, bill.settings.recurring, bill.scheduled],
+            ['upcoming', 4250, 'disabled', undefined],
+            'scheduled, then cancelled',
+          );
           const events = bd.events.filter((e) => e.payload.resource.id === bill._id).map((e) => e.type);
           assert.ok(events.includes('bill.payment.scheduled') && events.includes('bill.payment.cancelled'), events.join(', '));
           const schedule = run.requests.find((r) => r.path === '/v1/payment/schedule');
@@ -523,28 +607,52 @@ describe('examples', () => {
           assert.ok(client, 'a new client');
           const [card] = bd.state.paymentMethods.filter((m) => m.clientId === client._id);
           const swaps = bd.state.swaps.filter((x) => x.clientId === client._id);
-          assert.deepEqual(swaps.map((x) => [x.companyId, x.paymentMethodId, x.status]), [['64a000000000000000000005', card.method._id, 'completed']]);
-          assert.deepEqual(bd.state.auths.filter((a) => a.clientId === client._id).map((a) => a.items), [['swap']]);
+          assert.deepEqual(
+            swaps.map((x) => [x.companyId, x.paymentMethodId, x.status]),
+            [['64a000000000000000000005', card.method._id, 'completed']],
+          );
+          assert.deepEqual(
+            bd.state.auths.filter((a) => a.clientId === client._id).map((a) => a.items),
+            [['swap']],
+          );
         },
         'billerdirect/03-biller-direct-auth.json': () => {
           const mine = bd.state.auths.filter((a) => a.clientId === SEED_CLIENT);
-          assert.deepEqual(mine.map((a) => [a.companyId, a.status]), [['64a000000000000000000001', 'verified'], ['64a000000000000000000004', 'verified']], 'the hold auth deleted, the MFA auth verified');
+          assert.deepEqual(
+            mine.map((a) => [a.companyId, a.status]),
+            [
+              ['64a000000000000000000001', 'verified'],
+              ['64a000000000000000000004', 'verified'],
+            ],
+            'the hold auth deleted, the MFA auth verified',
+          );
         },
         'billerdirect/06-biller-direct-payment.json': (run) => {
-          assert.deepEqual(bd.state.paymentMethods.filter((m) => m.clientId === SEED_CLIENT).map((m) => m.method._id), ['64b000000000000000000101'], 'the card and the bank account added, then deleted');
+          assert.deepEqual(
+            bd.state.paymentMethods.filter((m) => m.clientId === SEED_CLIENT).map((m) => m.method._id),
+            ['64b000000000000000000101'],
+            'the card and the bank account added, then deleted',
+          );
           assert.equal(run.requests.filter((r) => r.method === 'DELETE').length, 2);
         },
         'billerdirect/07-biller-direct-client.json': () => {
           const [client] = clientsNamed(/^client-\d+$/);
           assert.ok(client);
-          assert.ok(bd.state.tokens.filter((t) => t.clientId === client._id).every((t) => t.revoked), 'its token revoked');
+          assert.ok(
+            bd.state.tokens.filter((t) => t.clientId === client._id).every((t) => t.revoked),
+            'its token revoked',
+          );
           const [synced] = clientsNamed(/^sync-\d+$/);
-          assert.deepEqual(bd.state.paymentMethods.filter((m) => m.clientId === synced?._id).map((m) => m.method.identifier), ['grace-visa']);
+          assert.deepEqual(
+            bd.state.paymentMethods.filter((m) => m.clientId === synced?._id).map((m) => m.method.identifier),
+            ['grace-visa'],
+          );
         },
         'billerdirect/08-biller-direct-swap.json': () => {
-          assert.deepEqual(bd.state.swaps.filter((x) => x.clientId === SEED_CLIENT).map((x) => [x.companyId, x.paymentMethodId, x.status]), [
-            ['64a00000000000000000000e', '64b000000000000000000101', 'completed'],
-          ]);
+          assert.deepEqual(
+            bd.state.swaps.filter((x) => x.clientId === SEED_CLIENT).map((x) => [x.companyId, x.paymentMethodId, x.status]),
+            [['64a00000000000000000000e', '64b000000000000000000101', 'completed']],
+          );
         },
       };
       for (const [file, check] of Object.entries(checks)) {
@@ -556,7 +664,10 @@ describe('examples', () => {
         await helper.unload();
       }
       // a second click on each journey works on fresh data of its own
-      for (const [file, pattern] of [['billerdirect/01-bill-pay-journey.json', /^billpay-\d+$/], ['billerdirect/02-card-swap-journey.json', /^swap-\d+$/]] as const) {
+      for (const [file, pattern] of [
+        ['billerdirect/01-bill-pay-journey.json', /^billpay-\d+$/],
+        ['billerdirect/02-card-swap-journey.json', /^swap-\d+$/],
+      ] as const) {
         running().server.reset();
         const flow = runnable(readExample(file).nodes);
         checkRun(flow, await runFlow(running(), flow, demoCredentials(flow)));
@@ -590,12 +701,21 @@ describe('examples', () => {
     it('one tab per example, labelled from its file name, holding that example', () => {
       const { flows } = buildDevFlows(examples, options);
       const tabs = byType(flows, 'tab');
-      assert.deepEqual(tabs.map((t) => t.label), examples.map((e) => tabLabel(e.name)));
+      assert.deepEqual(
+        tabs.map((t) => t.label),
+        examples.map((e) => tabLabel(e.name)),
+      );
       assert.ok(tabs.map((t) => t.label).includes('Get Token'));
       assert.ok(tabs.map((t) => t.label).includes('Micro Deposit Journey'));
       examples.forEach((ex, i) => {
-        const onTab = flows.filter((n) => n.z === tabs[i].id).map((n) => n.id).sort();
-        const own = ex.nodes.filter((n) => !isConfigNode(n) && n.type !== 'tab').map((n) => n.id).sort();
+        const onTab = flows
+          .filter((n) => n.z === tabs[i].id)
+          .map((n) => n.id)
+          .sort();
+        const own = ex.nodes
+          .filter((n) => !isConfigNode(n) && n.type !== 'tab')
+          .map((n) => n.id)
+          .sort();
         assert.deepEqual(onTab, own, ex.name);
       });
     });

@@ -35,7 +35,10 @@ function succeeded(outcome: Outcome): Msg {
 function statusesOf(id: string): NodeStatus[] {
   const node = helper.getNode(id);
   const spy = node.status as unknown as SinonSpy<[NodeStatus], void>;
-  return spy.getCalls().filter((call) => call.thisValue === node).map((call) => call.args[0]);
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node)
+    .map((call) => call.args[0]);
 }
 
 function assertRedRing(id: string, text: string | RegExp): void {

@@ -31,12 +31,18 @@ import fc from 'fast-check';
 import type { NodeMessage } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { billerDirectResources } from '../lib/billerdirect/operations';
+import { ssoSpec } from '../lib/billerdirect/sso';
 import { externalAccount } from '../lib/corepro/operations';
 import { platformOperations } from '../lib/platform/operations';
 import type { NamedRequest, RequestSpec } from '../lib/model/operation';
 import { SENSITIVE_CONFIG_KEYS } from '../lib/model/registry';
 import {
-  BILLER_DIRECT_COMPANY_IDS as CO, BILLER_DIRECT_PARTNER_ID, BILLER_DIRECT_SEED_IDS as SEED, startSimulator, type RecordedRequest, type RunningSimulator,
+  BILLER_DIRECT_COMPANY_IDS as CO,
+  BILLER_DIRECT_PARTNER_ID,
+  BILLER_DIRECT_SEED_IDS as SEED,
+  startSimulator,
+  type RecordedRequest,
+  type RunningSimulator,
 } from '../lib/simulator';
 import { paletteLabel, BILLER_DIRECT_CREDENTIALS, CONNECTION_CREDENTIALS, COREPRO_CREDENTIALS, helper, NODES, type FlowNode, type Msg } from './harness';
 
@@ -61,8 +67,22 @@ const BATCH_TIMEOUT_MS = 15_000;
 
 /** Every operation node type the pack registers (BD Webhook is an HTTP-in node: it takes no messages). */
 const TYPES = [
-  'q2-get-token', 'q2-add-external-account', 'q2-delete-customer', 'q2-delete-user', 'q2-enrollment', 'q2-get-account-list', 'q2-lookup-customer',
-  'q2-lookup-user', 'q2-bd-auth', 'q2-bd-bill', 'q2-bd-company', 'q2-bd-payment', 'q2-bd-client', 'q2-bd-swap', 'q2-bd-partner', 'q2-bd-sso-link',
+  'q2-get-token',
+  'q2-add-external-account',
+  'q2-delete-customer',
+  'q2-delete-user',
+  'q2-enrollment',
+  'q2-get-account-list',
+  'q2-lookup-customer',
+  'q2-lookup-user',
+  'q2-bd-auth',
+  'q2-bd-bill',
+  'q2-bd-company',
+  'q2-bd-payment',
+  'q2-bd-client',
+  'q2-bd-swap',
+  'q2-bd-partner',
+  'q2-bd-sso-link',
   'q2-corepro-external-account',
 ] as const;
 type NodeType = (typeof TYPES)[number];
@@ -92,7 +112,7 @@ function opsOf(type: NodeType): readonly NamedRequest[] {
 function configKeysOf(type: NodeType): string[] {
   const keys = new Set<string>(['operation', 'accessToken', 'client_id', 'client_secret', 'token', 'apiKey', 'baseUrl', 'identifier']);
   for (const op of opsOf(type)) for (const p of op.params) keys.add(p.key);
-  if (type === 'q2-bd-sso-link') for (const k of ['product', 'environment', 'companyId', 'billId', 'swapId', 'paymentMethodId', 'items', 'cardPaymentsOnly', 'startView', 'sessionId', 'skipOnboarding']) keys.add(k);
+  if (type === 'q2-bd-sso-link') for (const p of ssoSpec.params) keys.add(p.key);
   return [...keys];
 }
 
@@ -123,14 +143,31 @@ interface Target {
 }
 
 const SSO_BLANK: Record<string, unknown> = {
-  product: 'connect', environment: 'sandbox', identifier: '', companyId: '', billId: '', swapId: '', paymentMethodId: '', items: '',
-  cardPaymentsOnly: false, startView: '', sessionId: '', skipOnboarding: false, allowOverrides: true,
+  product: 'connect',
+  environment: 'sandbox',
+  identifier: '',
+  companyId: '',
+  billId: '',
+  swapId: '',
+  paymentMethodId: '',
+  items: '',
+  cardPaymentsOnly: false,
+  startView: '',
+  sessionId: '',
+  skipOnboarding: false,
+  allowOverrides: true,
 };
 
 function targetsFor(kid: string): Target[] {
   const bdIds = {
-    clientId: SEED.clientId, authId: SEED.authId, billId: SEED.billId, paymentMethodId: SEED.paymentMethodId, partnerId: BILLER_DIRECT_PARTNER_ID,
-    companyId: CO.regular1, keyId: kid, identifier: SEED.clientIdentifier,
+    clientId: SEED.clientId,
+    authId: SEED.authId,
+    billId: SEED.billId,
+    paymentMethodId: SEED.paymentMethodId,
+    partnerId: BILLER_DIRECT_PARTNER_ID,
+    companyId: CO.regular1,
+    keyId: kid,
+    identifier: SEED.clientIdentifier,
   };
   const platformSet: Partial<Record<NodeType, { props?: Record<string, unknown>; credentials?: Record<string, string> }>> = {
     'q2-delete-customer': { props: { customerID: '3' } },
@@ -153,7 +190,12 @@ function targetsFor(kid: string): Target[] {
     const family = familyOf(type);
     if (type === 'q2-bd-sso-link') {
       targets.push({ id: 'sso', type, fixed: false, props: { ...SSO_BLANK } });
-      targets.push({ id: 'sso-set', type, fixed: false, props: { ...SSO_BLANK, product: 'cardswap', identifier: SEED.clientIdentifier, companyId: CO.regular1 } });
+      targets.push({
+        id: 'sso-set',
+        type,
+        fixed: false,
+        props: { ...SSO_BLANK, product: 'cardswap', identifier: SEED.clientIdentifier, companyId: CO.regular1 },
+      });
       targets.push({ id: 'sso-fixed', type, fixed: true, props: { ...SSO_BLANK, identifier: SEED.clientIdentifier, allowOverrides: false } });
     } else if (family === 'platform') {
       const set = platformSet[type] ?? {};
@@ -215,16 +257,67 @@ function objectFrom(entries: ReadonlyArray<readonly [string, unknown]>): Json {
 
 const loneSurrogates = fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 3 });
 const hugeString = fc
-  .tuple(fc.constantFrom(100_000, 110_000), fc.oneof(fc.constantFrom('x', '9', '/', '.', '%', 'é'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 })))
+  .tuple(
+    fc.constantFrom(100_000, 110_000),
+    fc.oneof(fc.constantFrom('x', '9', '/', '.', '%', 'é'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 })),
+  )
   .map(([size, chunk]) => chunk.repeat(Math.ceil(size / chunk.length)));
 const textArb: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom(
-      '', ' ', '.', '..', '/', '%', '?', '#', '\u0000', '\n', 'null', 'undefined', 'true', 'false', '0', '-1', '1e3', '1.5', ' 3', '3 ', '007', '3',
-      '4', '1001', '3001', '99999999999999999999', 'latest', 'list', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty',
-      '../../etc/passwd', '%2e%2e', 'a/b', 'a?b=c', 'a#b', '${x}', '<script>', 'Bearer abc.def.ghi', '123456789', '021000021', 'demo-user',
-      'bill,payment', 'brands', 'connect', 'production', '\ud800', 'id-\udc00', '\ud83d\ude00', 'e\u0301',
+      '',
+      ' ',
+      '.',
+      '..',
+      '/',
+      '%',
+      '?',
+      '#',
+      '\u0000',
+      '\n',
+      'null',
+      'undefined',
+      'true',
+      'false',
+      '0',
+      '-1',
+      '1e3',
+      '1.5',
+      ' 3',
+      '3 ',
+      '007',
+      '3',
+      '4',
+      '1001',
+      '3001',
+      '99999999999999999999',
+      'latest',
+      'list',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      '../../etc/passwd',
+      '%2e%2e',
+      'a/b',
+      'a?b=c',
+      'a#b',
+      '${x}',
+      '<script>',
+      'Bearer abc.def.ghi',
+      '123456789',
+      '021000021',
+      'demo-user',
+      'bill,payment',
+      'brands',
+      'connect',
+      'production',
+      '\ud800',
+      'id-\udc00',
+      '\ud83d\ude00',
+      'e\u0301',
     ),
   },
   { weight: 3, arbitrary: fc.string({ maxLength: 30 }) },
@@ -235,33 +328,64 @@ const textArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 const weirdArb = fc.constantFrom<unknown>(
-  null, undefined, true, false, 0, -0, 1, -1, 2, 3, 1001, 0.5, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER, 2 ** 64, -(2 ** 53), Number.MIN_VALUE,
-  '', [], {}, [null], [[]], [{}], ['list'],
+  null,
+  undefined,
+  true,
+  false,
+  0,
+  -0,
+  1,
+  -1,
+  2,
+  3,
+  1001,
+  0.5,
+  NaN,
+  Infinity,
+  -Infinity,
+  Number.MAX_SAFE_INTEGER,
+  2 ** 64,
+  -(2 ** 53),
+  Number.MIN_VALUE,
+  '',
+  [],
+  {},
+  [null],
+  [[]],
+  [{}],
+  ['list'],
 );
 
 /** Values that are not JSON: a BigInt, a Date (valid or not), a Buffer, a function node's class instance. */
-const exoticArb = fc.constantFrom<() => unknown>(
-  () => BigInt(42),
-  () => new Date(0),
-  () => new Date(NaN),
-  () => Buffer.from('123456789'),
-  () => new Map([['a', 1]]),
-  () => new (class Thing { readonly a = 1; })(),
-).map((make) => make());
+const exoticArb = fc
+  .constantFrom<() => unknown>(
+    () => BigInt(42),
+    () => new Date(0),
+    () => new Date(NaN),
+    () => Buffer.from('123456789'),
+    () => new Map([['a', 1]]),
+    () =>
+      new (class Thing {
+        readonly a = 1;
+      })(),
+  )
+  .map((make) => make());
 
 /** An object whose OWN keys are `__proto__`, `constructor`, `toString`… (as JSON.parse builds them). */
 const protoArb: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(
-    '{"__proto__": {"polluted": 1}}',
-    '{"constructor": {"prototype": {"polluted": 1}}}',
-    '{"__proto__": {"polluted": 1, "operation": "list"}, "constructor": {"prototype": {"polluted": 2}}}',
-    '{"__proto__": {"toString": 1, "polluted": 3}, "toString": "x", "valueOf": 1, "hasOwnProperty": 2}',
-    '[{"__proto__": {"polluted": 4}}, {"constructor": {"prototype": {"polluted": 5}}}]',
-    '{"a": {"b": {"__proto__": {"polluted": 6}}}}',
-  ).map((text): unknown => JSON.parse(text)),
-  fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.constantFrom('__proto__', 'constructor')).map(([a, b]) =>
-    setOwn({}, a, setOwn({}, b, { polluted: 7 })),
-  ),
+  fc
+    .constantFrom(
+      '{"__proto__": {"polluted": 1}}',
+      '{"constructor": {"prototype": {"polluted": 1}}}',
+      '{"__proto__": {"polluted": 1, "operation": "list"}, "constructor": {"prototype": {"polluted": 2}}}',
+      '{"__proto__": {"toString": 1, "polluted": 3}, "toString": "x", "valueOf": 1, "hasOwnProperty": 2}',
+      '[{"__proto__": {"polluted": 4}}, {"constructor": {"prototype": {"polluted": 5}}}]',
+      '{"a": {"b": {"__proto__": {"polluted": 6}}}}',
+    )
+    .map((text): unknown => JSON.parse(text)),
+  fc
+    .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.constantFrom('__proto__', 'constructor'))
+    .map(([a, b]) => setOwn({}, a, setOwn({}, b, { polluted: 7 }))),
 );
 
 /** Nesting 2,000 to 3,000 deep, built iteratively: objects, arrays, or both alternating. */
@@ -291,7 +415,11 @@ const fuzzValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 function objectArb(keys: readonly string[], value: fc.Arbitrary<unknown> = fuzzValue): fc.Arbitrary<Json> {
-  const key = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty') }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
+  const key = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...keys) },
+    { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+  );
   return fc.array(fc.tuple(key, value), { maxLength: 6 }).map(objectFrom);
 }
 
@@ -336,7 +464,14 @@ function validInputs(type: NodeType, kid: string, n: number): Input[] {
       return [
         {
           payload: {
-            Customer: { Name: 'Fuzz Co', Address1: '1 Main St', City: 'Austin', State: 'TX', Zip: '78701', Phones: [{ Phone: '5125550100', PhoneType: 'Home' }] },
+            Customer: {
+              Name: 'Fuzz Co',
+              Address1: '1 Main St',
+              City: 'Austin',
+              State: 'TX',
+              Zip: '78701',
+              Phones: [{ Phone: '5125550100', PhoneType: 'Home' }],
+            },
             User: { LogonName: `fuzz${n}`, FirstName: 'Fuzz', LastName: 'Test', GroupID: 1 },
           },
         },
@@ -439,8 +574,14 @@ const MUTATIONS: readonly Mutation[] = [
   (input) => ({ config: input.payload, payload: input.config }),
   (input) => ({ ...input, payload: JSON.stringify(input.payload ?? null) }),
   (input) => ({ ...input, config: [input.config] }),
-  (input, value) => ({ ...input, config: setOwn(isPlainObject(input.config) ? (copyOf(input.config) as Json) : {}, '__proto__', { polluted: 8, operation: value }) }),
-  (input, value) => ({ ...input, payload: setOwn(isPlainObject(input.payload) ? (copyOf(input.payload) as Json) : {}, '__proto__', { polluted: 9, clientId: value }) }),
+  (input, value) => ({
+    ...input,
+    config: setOwn(isPlainObject(input.config) ? (copyOf(input.config) as Json) : {}, '__proto__', { polluted: 8, operation: value }),
+  }),
+  (input, value) => ({
+    ...input,
+    payload: setOwn(isPlainObject(input.payload) ? (copyOf(input.payload) as Json) : {}, '__proto__', { polluted: 9, clientId: value }),
+  }),
   (input) => ({ ...input, config: setOwn(isPlainObject(input.config) ? (copyOf(input.config) as Json) : {}, 'constructor', { prototype: { polluted: 10 } }) }),
 ];
 
@@ -472,7 +613,17 @@ function keepOnSimulator(input: Input, simOrigin: string): Input {
 
 function caseArb(targets: readonly Target[], kid: string, simUrl: string): fc.Arbitrary<FuzzCase> {
   const simOrigin = new URL(simUrl).origin;
-  const baseUrls = fc.constantFrom(simUrl, `${simUrl}/`, `${simUrl}//`, 'http://127.0.0.1:9', 'HTTP://127.0.0.1:9', 'ftp://x', 'http://', 'http://[::1', ' http://127.0.0.1:9');
+  const baseUrls = fc.constantFrom(
+    simUrl,
+    `${simUrl}/`,
+    `${simUrl}//`,
+    'http://127.0.0.1:9',
+    'HTTP://127.0.0.1:9',
+    'ftp://x',
+    'http://',
+    'http://[::1',
+    ' http://127.0.0.1:9',
+  );
   const byType = new Map<NodeType, Target[]>(TYPES.map((type) => [type, targets.filter((t) => t.type === type)]));
   return fc.constantFrom(...TYPES).chain((type) => {
     const instances = byType.get(type) ?? [];
@@ -498,10 +649,14 @@ function caseArb(targets: readonly Target[], kid: string, simUrl: string): fc.Ar
       { weight: 1, arbitrary: deepArb },
     );
     // a field of msg.config or of the body replaced is the likeliest way past the other fields' validation: weighted up
-    const mutation = fc.oneof({ weight: 5, arbitrary: fc.constant(MUTATIONS[0]) }, { weight: 3, arbitrary: fc.constant(MUTATIONS[1]) }, { weight: 4, arbitrary: fc.constantFrom(...MUTATIONS.slice(2)) });
-    const mutated = fc.tuple(valid, mutation, fc.oneof({ weight: 6, arbitrary: fuzzValue }, { weight: 1, arbitrary: deepArb }), fc.nat()).map(
-      ([input, mutate, value, pick]) => mutate(input, value, pick),
+    const mutation = fc.oneof(
+      { weight: 5, arbitrary: fc.constant(MUTATIONS[0]) },
+      { weight: 3, arbitrary: fc.constant(MUTATIONS[1]) },
+      { weight: 4, arbitrary: fc.constantFrom(...MUTATIONS.slice(2)) },
     );
+    const mutated = fc
+      .tuple(valid, mutation, fc.oneof({ weight: 6, arbitrary: fuzzValue }, { weight: 1, arbitrary: deepArb }), fc.nat())
+      .map(([input, mutate, value, pick]) => mutate(input, value, pick));
     const random = fc.record({ config: configArb, payload: payloadArb });
     // msg.data / msg.body for the nodes that read their body there: absent, of the wrong type, or holding a body
     const dataArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -511,24 +666,37 @@ function caseArb(targets: readonly Target[], kid: string, simUrl: string): fc.Ar
       { weight: 1, arbitrary: protoArb },
       { weight: 1, arbitrary: deepArb },
     );
-    return fc.record({
-      target: fc.constantFrom(...instances),
-      kind: fc.constantFrom<'valid' | 'mutated' | 'random'>('valid', 'valid', 'valid', 'mutated', 'mutated', 'mutated', 'random', 'random', 'random', 'random'),
-      valid,
-      mutated,
-      random,
-      data: dataArb,
-      moveBody: fc.boolean(),
-    }).map(({ target, kind, valid: v, mutated: m, random: r, data, moveBody }): FuzzCase => {
-      const input: Input = { ...(kind === 'valid' ? v : kind === 'mutated' ? m : r) };
-      if (target.dataProperty && (kind === 'valid' || moveBody)) {
-        // the body goes where the node reads it
-        if (target.dataProperty === 'body') input.body = input.payload;
-        else input.data = { body: input.payload };
-      } else if (target.dataProperty === 'body') input.body = data;
-      else if (target.dataProperty) input.data = data;
-      return { target, kind, input: keepOnSimulator(input, simOrigin) };
-    });
+    return fc
+      .record({
+        target: fc.constantFrom(...instances),
+        kind: fc.constantFrom<'valid' | 'mutated' | 'random'>(
+          'valid',
+          'valid',
+          'valid',
+          'mutated',
+          'mutated',
+          'mutated',
+          'random',
+          'random',
+          'random',
+          'random',
+        ),
+        valid,
+        mutated,
+        random,
+        data: dataArb,
+        moveBody: fc.boolean(),
+      })
+      .map(({ target, kind, valid: v, mutated: m, random: r, data, moveBody }): FuzzCase => {
+        const input: Input = { ...(kind === 'valid' ? v : kind === 'mutated' ? m : r) };
+        if (target.dataProperty && (kind === 'valid' || moveBody)) {
+          // the body goes where the node reads it
+          if (target.dataProperty === 'body') input.body = input.payload;
+          else input.data = { body: input.payload };
+        } else if (target.dataProperty === 'body') input.body = data;
+        else if (target.dataProperty) input.data = data;
+        return { target, kind, input: keepOnSimulator(input, simOrigin) };
+      });
   });
 }
 
@@ -541,11 +709,18 @@ function brief(value: unknown, depth = 0): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (value === null || typeof value !== 'object') return String(value);
   if (depth >= 2) return Array.isArray(value) ? '[…]' : '{…}';
-  if (Array.isArray(value)) return `[${value.slice(0, 4).map((v) => brief(v, depth + 1)).join(', ')}${value.length > 4 ? ', …' : ''}]`;
+  if (Array.isArray(value))
+    return `[${value
+      .slice(0, 4)
+      .map((v) => brief(v, depth + 1))
+      .join(', ')}${value.length > 4 ? ', …' : ''}]`;
   const proto: unknown = Object.getPrototypeOf(value);
   const name = proto === Object.prototype ? '' : proto === null ? 'null-proto ' : `${(value as { constructor?: { name?: string } }).constructor?.name ?? '?'} `;
   const keys = Object.keys(value);
-  return `${name}{${keys.slice(0, 6).map((k) => `${JSON.stringify(k)}: ${brief((value as Json)[k], depth + 1)}`).join(', ')}${keys.length > 6 ? ', …' : ''}}`;
+  return `${name}{${keys
+    .slice(0, 6)
+    .map((k) => `${JSON.stringify(k)}: ${brief((value as Json)[k], depth + 1)}`)
+    .join(', ')}${keys.length > 6 ? ', …' : ''}}`;
 }
 
 const BUILT_IN_PROTOTYPES = new Set<unknown>([Object.prototype, null, Array.prototype, Date.prototype, Buffer.prototype, Uint8Array.prototype, Map.prototype]);
@@ -640,9 +815,9 @@ function spyOf(node: object, method: string): SinonSpy {
 }
 
 function protoKeys(): string[] {
-  return [Object.prototype, Array.prototype, String.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort().join(',')).concat(
-    Object.getOwnPropertySymbols(Object.prototype).map(String),
-  );
+  return [Object.prototype, Array.prototype, String.prototype, Function.prototype]
+    .map((p) => Object.getOwnPropertyNames(p).sort().join(','))
+    .concat(Object.getOwnPropertySymbols(Object.prototype).map(String));
 }
 
 // ---- the test ------------------------------------------------------------------------------------------------------
@@ -676,9 +851,14 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
     assert.deepEqual(registered, [...TYPES].sort(), 'a node type the fuzz test does not cover (or one that no longer exists)');
     const targets = targetsFor('kid');
     for (const type of TYPES) {
-      assert.ok(targets.some((t) => t.type === type), `no node of type ${type} in the flow`);
+      assert.ok(
+        targets.some((t) => t.type === type),
+        `no node of type ${type} in the flow`,
+      );
       const ops = opsOf(type).map((o) => o.name);
-      const valid = new Set(validInputs(type, 'kid', 0).map((i) => (isPlainObject(i.config) ? String(i.config.operation ?? '') : '')));
+      const valid = new Set(
+        validInputs(type, 'kid', 0).map((i) => (isPlainObject(i.config) && typeof i.config.operation === 'string' ? i.config.operation : '')),
+      );
       if (type !== 'q2-bd-sso-link') for (const op of ops) assert.ok(valid.has(op), `${type}: no valid input for operation "${op}"`);
     }
   });
@@ -706,18 +886,22 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
     let current = new Map<string, Sent>();
     let onArrival: (() => void) | undefined;
 
-    const record = (where: 'out' | 'caught') => (msg: Msg): void => {
-      totalArrivals += 1;
-      const id = msg._fuzzId;
-      const sent = typeof id === 'string' ? current.get(id) : undefined;
-      if (!sent) {
-        const from = typeof id === 'string' ? batchOf.get(id) : undefined;
-        problems.push(`${where}: a message with _fuzzId ${String(id)} arrived ${from === undefined ? 'that was never sent' : `after its batch ${from} was over`} (${brief(msg.error?.message)})`);
-        return;
-      }
-      sent.arrivals.push({ where, msg });
-      onArrival?.();
-    };
+    const record =
+      (where: 'out' | 'caught') =>
+      (msg: Msg): void => {
+        totalArrivals += 1;
+        const id = msg._fuzzId;
+        const sent = typeof id === 'string' ? current.get(id) : undefined;
+        if (!sent) {
+          const from = typeof id === 'string' ? batchOf.get(id) : undefined;
+          problems.push(
+            `${where}: a message with _fuzzId ${String(id)} arrived ${from === undefined ? 'that was never sent' : `after its batch ${from} was over`} (${brief(msg.error?.message)})`,
+          );
+          return;
+        }
+        sent.arrivals.push({ where, msg });
+        onArrival?.();
+      };
     const outNode = helper.getNode('out');
     const caughtNode = helper.getNode('caught');
     outNode.on('input', record('out'));
@@ -745,7 +929,6 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
       // every message of the batch at once; the batch is over when each has ended (or a log line stands for it)
       const missing = (): Sent[] => batch.filter((s) => s.arrivals.length === 0);
       await new Promise<void>((resolve) => {
-        let poll: NodeJS.Timeout | undefined;
         const timer = setTimeout(() => finish(), BATCH_TIMEOUT_MS);
         const finish = (): void => {
           clearTimeout(timer);
@@ -758,7 +941,7 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
           if (left === 0 || (left <= logLines().length && left < batch.length)) finish();
         };
         onArrival = check;
-        poll = setInterval(check, 100);
+        const poll = setInterval(check, 100);
         for (const s of batch) {
           const { config, payload, data, body } = s.fuzz.input;
           const msg = s.msg;
@@ -790,7 +973,7 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
         const where = describeCase(SEED_VALUE, b, s);
         if (s.arrivals.length === 0) {
           lost += 1;
-          const msgid = String(s.msg._msgid ?? '?');
+          const msgid = typeof s.msg._msgid === 'string' ? s.msg._msgid : '?';
           const naming = lines.map((line, i) => ({ line, i })).filter(({ line }) => line.includes(msgid));
           for (const { i } of naming) explained.add(i);
           if (naming.length === 1) endedInLogLine += 1;
@@ -821,7 +1004,8 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
         if (at === 'out') {
           typeStats.out += 1;
           passedValidation += 1;
-          if (typeof msg.statusCode !== 'number' || msg.statusCode < 200 || msg.statusCode > 299) problems.push(`${where}: at the output with msg.statusCode ${brief(msg.statusCode)}`);
+          if (typeof msg.statusCode !== 'number' || msg.statusCode < 200 || msg.statusCode > 299)
+            problems.push(`${where}: at the output with msg.statusCode ${brief(msg.statusCode)}`);
           if (msg.q2 === null || typeof msg.q2 !== 'object') problems.push(`${where}: at the output without msg.q2`);
           continue;
         }
@@ -855,8 +1039,16 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
         // the node masks msg.payload, msg.config and its data property (other properties are Node-RED's own clone's)
         const holder = msg.data;
         const data =
-          s.fuzz.target.dataProperty === 'body' ? msg.body : s.fuzz.target.dataProperty && holder !== null && typeof holder === 'object' ? (holder as Json).body : undefined;
-        for (const [value, name] of [[msg.payload, 'msg.payload'], [msg.config, 'msg.config'], [data, `msg.${s.fuzz.target.dataProperty ?? ''}`]] as const) {
+          s.fuzz.target.dataProperty === 'body'
+            ? msg.body
+            : s.fuzz.target.dataProperty && holder !== null && typeof holder === 'object'
+              ? (holder as Json).body
+              : undefined;
+        for (const [value, name] of [
+          [msg.payload, 'msg.payload'],
+          [msg.config, 'msg.config'],
+          [data, `msg.${s.fuzz.target.dataProperty ?? ''}`],
+        ] as const) {
           const wrong = notPlain(value, name);
           if (wrong) problems.push(`${where}: at Catch, ${wrong}`);
         }
@@ -868,11 +1060,16 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
       const tokenRequests = requests.filter((r) => /\/oauth2\/token$/.test(r.path)).length;
       const apiRequests = requests.length - tokenRequests;
       if (apiRequests > attemptsApi + 2 * lost || apiRequests < attemptsApi - unsureApi) {
-        problems.push(`batch ${b}: the simulator received ${apiRequests} API request(s), but the messages report ${attemptsApi} tries in msg.q2.attempts (${unsureApi} of them may not have reached it)`);
+        problems.push(
+          `batch ${b}: the simulator received ${apiRequests} API request(s), but the messages report ${attemptsApi} tries in msg.q2.attempts (${unsureApi} of them may not have reached it)`,
+        );
       }
-      if (apiRequests > passedValidation + 2 * lost) problems.push(`batch ${b}: ${apiRequests} API request(s) for ${passedValidation} message(s) that passed validation`);
+      if (apiRequests > passedValidation + 2 * lost)
+        problems.push(`batch ${b}: ${apiRequests} API request(s) for ${passedValidation} message(s) that passed validation`);
       if (tokenRequests > attemptsToken + 1 + renewals || tokenRequests < attemptsToken - unsureToken) {
-        problems.push(`batch ${b}: ${tokenRequests} token request(s), but Get Token messages report ${attemptsToken} tries (+1 connection token, +${renewals} renewals allowed)`);
+        problems.push(
+          `batch ${b}: ${tokenRequests} token request(s), but Get Token messages report ${attemptsToken} tries (+1 connection token, +${renewals} renewals allowed)`,
+        );
       }
       for (const r of requests) {
         const hit = matchers.find((m) => m.method === r.method && m.re.test(r.path));
@@ -886,7 +1083,13 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
       // the spies keep every call's arguments (whole messages): emptied after each batch
       for (const method of ['status', 'error', 'warn', 'log', 'send'] as const) spyOf(outNode, method).resetHistory();
       helper.log().resetHistory();
-      if (rejections.length) problems.push(`batch ${b}: unhandled rejection(s): ${rejections.splice(0).map((r) => (r instanceof Error ? r.stack ?? r.message : brief(r))).join('\n')}`);
+      if (rejections.length)
+        problems.push(
+          `batch ${b}: unhandled rejection(s): ${rejections
+            .splice(0)
+            .map((r) => (r instanceof Error ? (r.stack ?? r.message) : brief(r)))
+            .join('\n')}`,
+        );
       if (({} as Json).polluted !== undefined) problems.push(`batch ${b}: Object.prototype.polluted is set`);
       if (protoKeys().join('|') !== prototypesBefore.join('|')) problems.push(`batch ${b}: a built-in prototype gained or lost keys`);
     }
@@ -901,7 +1104,11 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
     const report: string[] = [];
     const section = (title: string, list: readonly string[]): void => {
       if (!list.length) return;
-      report.push(`${title} (${list.length}):`, ...list.slice(0, 12).map((line) => `  ${line}`), ...(list.length > 12 ? [`  … and ${list.length - 12} more`] : []));
+      report.push(
+        `${title} (${list.length}):`,
+        ...list.slice(0, 12).map((line) => `  ${line}`),
+        ...(list.length > 12 ? [`  … and ${list.length - 12} more`] : []),
+      );
     };
     const reasons = new Map<string, number>();
     for (const line of logged) {
@@ -916,8 +1123,14 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
     if (totalArrivals + endedInLogLine + logged.filter((l) => l.includes('reached neither')).length !== TOTAL) {
       report.push(`${totalArrivals} arrivals at the output and Catch and ${endedInLogLine} log lines for ${TOTAL} messages`);
     }
-    section('node types without a success or without an input failure', table.filter((row) => row.out === 0 || row.inputFailures === 0).map((row) => `${row.type}: ${row.out} successes, ${row.inputFailures} input failures`));
-    section('operations that never reached the simulator', matchers.map((m) => m.key).filter((k) => !reachedWire.has(k)));
+    section(
+      'node types without a success or without an input failure',
+      table.filter((row) => row.out === 0 || row.inputFailures === 0).map((row) => `${row.type}: ${row.out} successes, ${row.inputFailures} input failures`),
+    );
+    section(
+      'operations that never reached the simulator',
+      matchers.map((m) => m.key).filter((k) => !reachedWire.has(k)),
+    );
     section('messages that failed with "unexpected error" (an exception the node did not expect, instead of an input error naming the field)', unexpected);
     assert.ok(report.length === 0, `fuzz seed ${SEED_VALUE}:\n${report.join('\n')}`);
   });

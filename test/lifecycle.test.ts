@@ -460,7 +460,11 @@ describe('request lifecycle: stop, redeploy, burst (Node-RED)', function () {
         assert.deepEqual(notQueueFull.slice(0, 5), [], 'every message at Catch says "queue full … not sent"');
         const timeouts = [...seen.caught.map(errorText), ...logLines(n1).map((l) => l.text)].filter((text) => /timeout/i.test(text));
         assert.deepEqual(timeouts, [], 'no timeout');
-        assert.deepEqual(logLines(n1).map((l) => l.text), [], 'nothing logged');
+        assert.deepEqual(
+          logLines(n1).map((l) => l.text),
+          [],
+          'nothing logged',
+        );
       } finally {
         server.stop();
       }

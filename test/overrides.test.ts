@@ -111,7 +111,14 @@ function bearerOf(call: RecordedRequest): string {
 const ACCOUNT = { ABA: '022222222', Account: '99887766', AccountType: 'Checking', LogonName: 'retail0', AllowDeposit: true, AllowWithdrawal: false };
 const SECOND_ACCOUNT = { ABA: '011000015', Account: '55443322', AccountType: 'Savings', UserID: 2 };
 const ENROLLMENT = {
-  Customer: { Name: 'Jane Doe', Address1: '13785 Research Blvd', City: 'Austin', State: 'TX', Zip: '78750', Phones: [{ Phone: '5121234567', PhoneType: 'Mobile' }] },
+  Customer: {
+    Name: 'Jane Doe',
+    Address1: '13785 Research Blvd',
+    City: 'Austin',
+    State: 'TX',
+    Zip: '78750',
+    Phones: [{ Phone: '5121234567', PhoneType: 'Mobile' }],
+  },
   User: { LogonName: 'jdoe01', FirstName: 'Jane', LastName: 'Doe', GroupID: 4 },
 };
 
@@ -142,8 +149,22 @@ const actions: Action[] = [
   { type: 'q2-delete-customer', label: 'Delete Customer', node: { customerID: '3' }, method: 'DELETE', op: 'DeleteCustomer/3' },
   { type: 'q2-delete-user', label: 'Delete User', node: { userID: '3' }, method: 'DELETE', op: 'DeleteUser/3' },
   { type: 'q2-enrollment', label: 'Enrollment', payload: () => structuredClone(ENROLLMENT), method: 'POST', op: 'Enrollment', body: ENROLLMENT },
-  { type: 'q2-get-account-list', label: 'Get Account List', node: { username: 'retail0' }, method: 'GET', op: 'GetAccountList', query: { username: 'retail0' } },
-  { type: 'q2-lookup-customer', label: 'Lookup Customer', credentials: { taxID: '012345678' }, method: 'POST', op: 'LookupCustomer', body: { TaxID: '012345678' } },
+  {
+    type: 'q2-get-account-list',
+    label: 'Get Account List',
+    node: { username: 'retail0' },
+    method: 'GET',
+    op: 'GetAccountList',
+    query: { username: 'retail0' },
+  },
+  {
+    type: 'q2-lookup-customer',
+    label: 'Lookup Customer',
+    credentials: { taxID: '012345678' },
+    method: 'POST',
+    op: 'LookupCustomer',
+    body: { TaxID: '012345678' },
+  },
   { type: 'q2-lookup-user', label: 'Lookup User', credentials: { ssn: '123456789' }, method: 'POST', op: 'LookupUser', body: { SSN: '123456789' } },
 ];
 
@@ -159,7 +180,10 @@ function wire(action: Action, version = 'v2'): Wire {
 }
 
 async function loadAction(action: Action, nodeExtra: Record<string, unknown> = {}, connectionExtra: Record<string, unknown> = {}): Promise<void> {
-  await load(flowWith(ctx.sim.url, [{ id: 'n1', type: action.type, ...action.node, ...nodeExtra }], connectionExtra), action.credentials ? { n1: action.credentials } : {});
+  await load(
+    flowWith(ctx.sim.url, [{ id: 'n1', type: action.type, ...action.node, ...nodeExtra }], connectionExtra),
+    action.credentials ? { n1: action.credentials } : {},
+  );
 }
 
 /** The harness's simulator written with another host name: the same server, another origin. */
@@ -400,7 +424,14 @@ describe('msg.config overrides', () => {
     keyCases.push(
       { title: `${f.key} true over a node with it off`, action: f.action, node: { [f.key]: false }, config: { [f.key]: true }, overridden: on, plain: off },
       { title: `${f.key} false over a node with it on`, action: f.action, node: { [f.key]: true }, config: { [f.key]: false }, overridden: off, plain: on },
-      { title: `${f.key} "true" (a string) over a node with it off`, action: f.action, node: { [f.key]: false }, config: { [f.key]: 'true' }, overridden: on, plain: off },
+      {
+        title: `${f.key} "true" (a string) over a node with it off`,
+        action: f.action,
+        node: { [f.key]: false },
+        config: { [f.key]: 'true' },
+        overridden: on,
+        plain: off,
+      },
     );
   }
 
@@ -409,7 +440,7 @@ describe('msg.config overrides', () => {
       it(`${c.action.type}: msg.config.${c.title}`, async () => {
         await load(
           flowWith(ctx.sim.url, [{ id: 'n1', type: c.action.type, ...(c.node ?? c.action.node) }]),
-          c.credentials ?? c.action.credentials ? { n1: c.credentials ?? c.action.credentials ?? {} } : {},
+          (c.credentials ?? c.action.credentials) ? { n1: c.credentials ?? c.action.credentials ?? {} } : {},
         );
         const first = await exchange(message(c.action, c.config));
         succeeded(first.outcome);
@@ -520,7 +551,11 @@ describe('msg.config overrides', () => {
     },
   ];
 
-  async function loadGetToken(node: Record<string, unknown> = {}, credentials?: Record<string, string>, connectionExtra: Record<string, unknown> = {}): Promise<void> {
+  async function loadGetToken(
+    node: Record<string, unknown> = {},
+    credentials?: Record<string, string>,
+    connectionExtra: Record<string, unknown> = {},
+  ): Promise<void> {
     await load(flowWith(tokenSim().url, [{ id: 'n1', type: 'q2-get-token', ...node }], connectionExtra), credentials ? { n1: credentials } : {});
   }
 
@@ -661,7 +696,7 @@ describe('msg.config overrides', () => {
       it(`${c.action.type}: msg.config.${c.title} is ignored`, async () => {
         await load(
           flowWith(ctx.sim.url, [{ id: 'n1', type: c.action.type, ...(c.node ?? c.action.node), allowOverrides: false }]),
-          c.credentials ?? c.action.credentials ? { n1: c.credentials ?? c.action.credentials ?? {} } : {},
+          (c.credentials ?? c.action.credentials) ? { n1: c.credentials ?? c.action.credentials ?? {} } : {},
         );
         const first = await exchange(message(c.action, c.config));
         succeeded(first.outcome);

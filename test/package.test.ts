@@ -115,7 +115,15 @@ async function checkRuntime(runtime: Runtime, sim: RunningSimulator): Promise<vo
   // deploy a flow with credentials, press its inject button, and see the request arrive at the simulator
   const flows = [
     { id: 'pk-tab', type: 'tab', label: 'package test' },
-    { id: 'pk-conn', type: 'q2-config', baseUrl: sim.url, apiVersion: 'v2', scope: 'CaliperAPI:All', timeout: 10, credentials: { clientId: 'demo-client', clientSecret: 'demo-secret' } },
+    {
+      id: 'pk-conn',
+      type: 'q2-config',
+      baseUrl: sim.url,
+      apiVersion: 'v2',
+      scope: 'CaliperAPI:All',
+      timeout: 10,
+      credentials: { clientId: 'demo-client', clientSecret: 'demo-secret' },
+    },
     { id: 'pk-inject', z: 'pk-tab', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', wires: [['pk-lookup']] },
     { id: 'pk-lookup', z: 'pk-tab', type: 'q2-delete-user', connection: 'pk-conn', userID: '3', wires: [[]] },
   ];
@@ -175,10 +183,18 @@ describe('package: npm pack installed into a fresh Node-RED user directory', fun
     for (const type of Object.keys(pkg['node-red'].nodes).filter((k) => k.endsWith('-config'))) {
       const editor = fs.readFileSync(path.join(installed, 'dist', 'nodes', `${type}.html`), 'utf8');
       assert.doesNotMatch(editor, /q2:connection-rows/, `${type}: the shared rows were written in`);
-      for (const key of ['allowedOrigins', 'timeout', 'tls', 'proxy']) assert.match(editor, new RegExp(`id="node-config-input-${key}"`), `${type}: ${key} row`);
+      for (const key of ['allowedOrigins', 'timeout', 'maxInFlight', 'queueLength', 'queueWait', 'retryAttempts', 'stopGrace', 'tls', 'proxy'])
+        assert.match(editor, new RegExp(`id="node-config-input-${key}"`), `${type}: ${key} row`);
     }
     assert.ok(fs.existsSync(path.join(installed, 'examples')));
     assert.equal(fs.existsSync(path.join(installed, 'dist', 'test')), false);
+    // dev and build code need the dev dependencies: they stay out of the package
+    assert.equal(fs.existsSync(path.join(installed, 'dist', 'lib', 'dev')), false, 'no dist/lib/dev');
+    assert.equal(fs.existsSync(path.join(installed, 'dist', 'lib', 'build')), false, 'no dist/lib/build');
+    assert.equal(fs.existsSync(path.join(installed, 'dist', 'bench')), false, 'no dist/bench');
+    // the simulator is a command of its own
+    assert.ok(fs.existsSync(path.join(installed, 'dist', 'lib', 'simulator', 'cli.js')));
+    assert.ok(fs.existsSync(path.join(userDir, 'node_modules', '.bin', 'q2-simulator')), 'the q2-simulator command is installed');
   });
 
   it('loads on the tested Node-RED 4 runtime', async () => {

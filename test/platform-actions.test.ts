@@ -20,7 +20,14 @@ interface Case {
 
 const account = { ABA: '022222222', Account: '99887766', AccountType: 'Checking', LogonName: 'retail0', AllowDeposit: true, AllowWithdrawal: false };
 const enrollment = {
-  Customer: { Name: 'Jane Doe', Address1: '13785 Research Blvd', City: 'Austin', State: 'TX', Zip: '78750', Phones: [{ Phone: '5121234567', PhoneType: 'Mobile' }] },
+  Customer: {
+    Name: 'Jane Doe',
+    Address1: '13785 Research Blvd',
+    City: 'Austin',
+    State: 'TX',
+    Zip: '78750',
+    Phones: [{ Phone: '5121234567', PhoneType: 'Mobile' }],
+  },
   User: { LogonName: 'jdoe01', FirstName: 'Jane', LastName: 'Doe', GroupID: 4 },
 };
 

@@ -61,7 +61,10 @@ describe('connection through a core http proxy node', () => {
       assert.equal(out?.statusCode, 200);
       const port = new URL(sim.url).port;
       assert.ok(proxy.tunnels.length >= 1, 'at least one tunnel');
-      assert.ok(proxy.tunnels.every((t) => t === `127.0.0.1:${port}`), JSON.stringify(proxy.tunnels));
+      assert.ok(
+        proxy.tunnels.every((t) => t === `127.0.0.1:${port}`),
+        JSON.stringify(proxy.tunnels),
+      );
       assert.equal(sim.server.requests.length, 2);
     } finally {
       await proxy.close();

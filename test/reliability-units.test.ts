@@ -70,7 +70,13 @@ describe('scheduler', () => {
 
 describe('retry decisions', () => {
   it('a write is retried only when it never reached the server or was refused with 429', () => {
-    for (const outcome of [{ kind: 'timeout' }, { kind: 'reset' }, { kind: 'response', status: 502 }, { kind: 'response', status: 503 }, { kind: 'response', status: 500 }] as const) {
+    for (const outcome of [
+      { kind: 'timeout' },
+      { kind: 'reset' },
+      { kind: 'response', status: 502 },
+      { kind: 'response', status: 503 },
+      { kind: 'response', status: 500 },
+    ] as const) {
       assert.equal(decideRetry(outcome, 1, false, policy).retry, false, JSON.stringify(outcome));
     }
     assert.equal(decideRetry({ kind: 'neverSent' }, 1, false, policy).retry, true);
@@ -78,7 +84,13 @@ describe('retry decisions', () => {
   });
 
   it('a read is retried on 502, 503, 504, timeouts and resets, not on 500 or 4xx', () => {
-    for (const outcome of [{ kind: 'timeout' }, { kind: 'reset' }, { kind: 'response', status: 502 }, { kind: 'response', status: 503 }, { kind: 'response', status: 504 }] as const) {
+    for (const outcome of [
+      { kind: 'timeout' },
+      { kind: 'reset' },
+      { kind: 'response', status: 502 },
+      { kind: 'response', status: 503 },
+      { kind: 'response', status: 504 },
+    ] as const) {
       assert.equal(decideRetry(outcome, 1, true, policy).retry, true, JSON.stringify(outcome));
     }
     for (const status of [400, 401, 404, 500]) assert.equal(decideRetry({ kind: 'response', status }, 1, true, policy).retry, false, String(status));
@@ -96,10 +108,22 @@ describe('retry decisions', () => {
   });
 
   it('backs off exponentially with full jitter, capped', () => {
-    assert.equal(backoffMs(policy, 1, () => 1), 100);
-    assert.equal(backoffMs(policy, 3, () => 1), 400);
-    assert.equal(backoffMs(policy, 10, () => 1), 2000);
-    assert.equal(backoffMs(policy, 3, () => 0), 0);
+    assert.equal(
+      backoffMs(policy, 1, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffMs(policy, 3, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffMs(policy, 10, () => 1),
+      2000,
+    );
+    assert.equal(
+      backoffMs(policy, 3, () => 0),
+      0,
+    );
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -140,7 +164,9 @@ describe('masking copies', () => {
 
   it('removes token fields and scrubs secrets inside strings', () => {
     const secrets = ['s3cr3t-value', 'tok-abcdef'];
-    assert.deepEqual(maskData({ access_token: 'x', note: 'client_secret=s3cr3t-value; Bearer tok-abcdef' }, secrets), { note: 'client_secret=***; Bearer ***' });
+    assert.deepEqual(maskData({ access_token: 'x', note: 'client_secret=s3cr3t-value; Bearer tok-abcdef' }, secrets), {
+      note: 'client_secret=***; Bearer ***',
+    });
     assert.equal(scrubText('no secret here', secrets), 'no secret here');
     // a clipped text that ends inside a secret loses that start too
     assert.equal(scrubText('denied for s3cr3t…', secrets), 'denied for ***…');

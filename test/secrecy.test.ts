@@ -19,7 +19,6 @@ const TAX_ID = '012345678';
 type Console = Pick<typeof console, 'log' | 'info' | 'warn' | 'error' | 'debug'>;
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
 
-
 class Recorder {
   readonly tokens = new Set<string>();
   private caughtMessages: Msg[] = [];
@@ -60,11 +59,7 @@ class Recorder {
 
   /** What was logged, shown and caught since the flow was loaded (the helper's spies live until unload). */
   evidence(): Evidence[] {
-    return [
-      ...spiedTexts(),
-      ...caughtTexts(this.caughtMessages),
-      ...this.consoleLines.map((line, i) => ({ where: `console #${i}`, text: line })),
-    ];
+    return [...spiedTexts(), ...caughtTexts(this.caughtMessages), ...this.consoleLines.map((line, i) => ({ where: `console #${i}`, text: line }))];
   }
 
   get caught(): readonly Msg[] {
@@ -144,7 +139,11 @@ describe('secrecy (Node-RED): no secret, token, SSN or TaxID in logs, statuses, 
     await helper.unload();
   });
 
-  async function loadFlow(nodes: FlowNode[], credentials: Record<string, Record<string, string>> = {}, connection: Record<string, unknown> = {}): Promise<void> {
+  async function loadFlow(
+    nodes: FlowNode[],
+    credentials: Record<string, Record<string, string>> = {},
+    connection: Record<string, unknown> = {},
+  ): Promise<void> {
     await load(flowWith(sim.url, nodes, connection), { conn: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, ...credentials });
     recorder.listenToCatch();
   }
@@ -211,16 +210,29 @@ describe('secrecy (Node-RED): no secret, token, SSN or TaxID in logs, statuses, 
       ],
       { n3: { ssn: SSN } },
     );
-    sim.server.injectFault({ path: '/v2/LookupCustomer', status: 500, body: { data: {}, success: false, errors: [{ code: 500, message: 'Internal' }], requestid: 'req-s-500', status: 500 } });
+    sim.server.injectFault({
+      path: '/v2/LookupCustomer',
+      status: 500,
+      body: { data: {}, success: false, errors: [{ code: 500, message: 'Internal' }], requestid: 'req-s-500', status: 500 },
+    });
     const afterToken = caught(await send({ config: { taxID: TAX_ID } }, 'n1'));
     assert.equal(afterToken.statusCode, 500);
 
-    sim.server.injectFault({ path: '/v2/LookupUser', status: 400, body: { data: {}, success: false, errors: [{ code: 400, message: 'Invalid SSN' }], requestid: 'req-s-400', status: 400 } });
+    sim.server.injectFault({
+      path: '/v2/LookupUser',
+      status: 400,
+      body: { data: {}, success: false, errors: [{ code: 400, message: 'Invalid SSN' }], requestid: 'req-s-400', status: 400 },
+    });
     caught(await send({}, 'n3'));
     sim.server.injectFault({ path: '/v2/LookupUser', malformed: true });
     caught(await send({ config: { ssn: SSN } }, 'n3'));
     sim.platform.expireAllTokens();
-    sim.server.injectFault({ path: '/v2/LookupUser', status: 401, times: 2, body: { data: {}, success: false, errors: [{ code: 401, message: 'Unauthorized' }], requestid: 'req-s-401', status: 401 } });
+    sim.server.injectFault({
+      path: '/v2/LookupUser',
+      status: 401,
+      times: 2,
+      body: { data: {}, success: false, errors: [{ code: 401, message: 'Unauthorized' }], requestid: 'req-s-401', status: 401 },
+    });
     caught(await send({}, 'n3'));
     assert.ok(recorder.tokens.size >= 2);
 
@@ -277,7 +289,11 @@ describe('secrecy (Node-RED): no secret, token, SSN or TaxID in logs, statuses, 
     output(await send({ config: { ssn: '222334444' } })); // the connection's token is now known
     const token = [...recorder.tokens][0];
     const echo = `SSN ${SSN} does not match; Bearer ${token} rejected`;
-    sim.server.injectFault({ path: '/v2/LookupUser', status: 400, body: { data: {}, success: false, errors: [{ code: 400, message: echo }], requestid: 'req-echo', status: 400 } });
+    sim.server.injectFault({
+      path: '/v2/LookupUser',
+      status: 400,
+      body: { data: {}, success: false, errors: [{ code: 400, message: echo }], requestid: 'req-echo', status: 400 },
+    });
     const failure = caught(await send({ config: { ssn: SSN } }));
 
     assert.ok(!failure.error.message.includes(SSN), 'the SSN is masked in the error');

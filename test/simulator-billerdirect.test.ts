@@ -2,15 +2,23 @@
 import assert from 'node:assert/strict';
 import { constants, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import {
-  BILLER_DIRECT_COMPANY_IDS as CO, BILLER_DIRECT_PARTNER_ID, BILLER_DIRECT_SEED_IDS as SEED, startSimulator,
-  type BdEvent, type RunningSimulator,
+  BILLER_DIRECT_COMPANY_IDS as CO,
+  BILLER_DIRECT_PARTNER_ID,
+  BILLER_DIRECT_SEED_IDS as SEED,
+  startSimulator,
+  type BdEvent,
+  type RunningSimulator,
 } from '../lib/simulator';
+
+/** The simulator's JSON answers, read loosely by these tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 interface Reply {
   status: number;
   headers: Headers;
   /** Parsed JSON of varying shape; `any` keeps deep assertions readable. */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: Json;
 }
 
 interface CallOptions {
@@ -79,30 +87,36 @@ describe('simulator: Biller Direct', () => {
     return r.body.paymentMethodId as string;
   }
 
-  async function newAuth(clientId: string, companyId: string, form: Record<string, unknown>, items: string[] = ['bill'], meta?: Record<string, unknown>): Promise<string> {
+  async function newAuth(
+    clientId: string,
+    companyId: string,
+    form: Record<string, unknown>,
+    items: string[] = ['bill'],
+    meta?: Record<string, unknown>,
+  ): Promise<string> {
     const r = await api('POST', '/auth', { clientId, companyId, items, form: { password: 'any', ...form }, ...(meta ? { meta } : {}) });
     assertOk(r);
     assert.deepEqual([r.body.success, r.body.message], [true, 'Auth has been queued and will respond via webhooks.']);
     return r.body.authId as string;
   }
 
-  async function authOf(clientId: string, authId: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function authOf(clientId: string, authId: string): Promise<Json> {
     const r = await api('GET', `/auth/list/${clientId}`);
     assertOk(r);
     return r.body.data.find((a: { _id: string }) => a._id === authId);
   }
 
-  async function billsOf(clientId: string): Promise<any[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function billsOf(clientId: string): Promise<Json[]> {
     const r = await api('GET', `/bill/list/${clientId}`);
     assertOk(r);
     return r.body.data;
   }
 
-  async function billFor(clientId: string, authId: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function billFor(clientId: string, authId: string): Promise<Json> {
     return (await billsOf(clientId)).find((d: { bill: { auth: { _id: string } } }) => d.bill.auth._id === authId);
   }
 
-  async function methodsOf(clientId: string): Promise<any[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function methodsOf(clientId: string): Promise<Json[]> {
     const r = await api('GET', `/payment/list/${clientId}`);
     assertOk(r);
     return r.body.data;
@@ -211,18 +225,40 @@ describe('simulator: Biller Direct', () => {
       sim.billerDirect.setSigningPublicKey(publicPem);
       const before = sim.billerDirect.state.clients.length;
       assertError(await api('POST', '/client', { identifier: 'x' }), 401, 'signature_required');
-      assertError(await api('POST', '/client', { identifier: 'x' }, { headers: { Signature: signed('POST', '/v1/client').Signature } }), 401, 'signature_required');
+      assertError(
+        await api('POST', '/client', { identifier: 'x' }, { headers: { Signature: signed('POST', '/v1/client').Signature } }),
+        401,
+        'signature_required',
+      );
       assertError(await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', otherKey) }), 401, 'invalid_signature');
       assertError(await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client/sync') }), 401, 'invalid_signature');
       assertError(await api('GET', '/company/categories?x=2', undefined, { headers: signed('GET', '/v1/company/categories?x=1') }), 401, 'invalid_signature');
       assertError(await api('DELETE', '/payment/abc', undefined, { headers: signed('POST', '/v1/payment/abc') }), 401, 'invalid_signature');
-      assertError(await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', privateKey, clock.toISOString(), 'other-key') }), 401, 'invalid_signature');
+      assertError(
+        await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', privateKey, clock.toISOString(), 'other-key') }),
+        401,
+        'invalid_signature',
+      );
       const good = signed('POST', '/v1/client');
-      assertError(await api('POST', '/client', { identifier: 'x' }, { headers: { ...good, Date: new Date(clock.getTime() + 1).toISOString() } }), 401, 'invalid_signature');
+      assertError(
+        await api('POST', '/client', { identifier: 'x' }, { headers: { ...good, Date: new Date(clock.getTime() + 1).toISOString() } }),
+        401,
+        'invalid_signature',
+      );
       const stale = new Date(clock.getTime() - 6 * 60 * 1000).toISOString();
-      assertError(await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', privateKey, stale) }), 401, 'invalid_signature', /time/);
+      assertError(
+        await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', privateKey, stale) }),
+        401,
+        'invalid_signature',
+        /time/,
+      );
       const http = clock.toUTCString();
-      assertError(await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', privateKey, http) }), 401, 'invalid_signature', /ISO/);
+      assertError(
+        await api('POST', '/client', { identifier: 'x' }, { headers: signed('POST', '/v1/client', privateKey, http) }),
+        401,
+        'invalid_signature',
+        /ISO/,
+      );
       assert.equal(sim.billerDirect.state.clients.length, before);
     });
 
@@ -269,7 +305,7 @@ describe('simulator: Biller Direct', () => {
       assertError(await api('GET', `/payment/list/${mine}`, undefined, asClient), 401, 'unauthorized');
     });
 
-    it('revoke-tokens by identifier revokes all of the client\'s tokens (identifier wins); needs one of the two', async () => {
+    it("revoke-tokens by identifier revokes all of the client's tokens (identifier wins); needs one of the two", async () => {
       await newClient('multi');
       const t1 = (await api('POST', '/client/create-token', { identifier: 'multi' })).body.token as string;
       const t2 = (await api('POST', '/client/create-token', { identifier: 'multi' })).body.token as string;
@@ -285,7 +321,8 @@ describe('simulator: Biller Direct', () => {
       assertOk(await api('GET', '/company/categories', undefined, { auth: `Bearer ${nonce}` }));
       assertError(await api('GET', '/company/categories', undefined, { auth: `Bearer ${nonce}` }), 401, 'unauthorized');
       const day = (await api('POST', '/client/create-token', { identifier: 'n-user' })).body.token as string;
-      const short = (await api('POST', '/client/create-token', { identifier: 'n-user', expiration: new Date(clock.getTime() + HOUR).toISOString() })).body.token as string;
+      const short = (await api('POST', '/client/create-token', { identifier: 'n-user', expiration: new Date(clock.getTime() + HOUR).toISOString() })).body
+        .token as string;
       advance(2 * HOUR);
       assertError(await api('GET', '/company/categories', undefined, { auth: `Bearer ${short}` }), 401, 'unauthorized');
       assertOk(await api('GET', '/company/categories', undefined, { auth: `Bearer ${day}` }));
@@ -307,7 +344,10 @@ describe('simulator: Biller Direct', () => {
       assert.equal(r.body.cards.length, 1);
       assert.equal(r.body.cards[0].identifier, 'fiId123');
       const methods = await methodsOf(r.body.clientId);
-      assert.deepEqual([methods[0]._id, methods[0].card.type, methods[0].card.number, methods[0].default], [r.body.cards[0].paymentMethodId, 'debit', 'XXXX1111', true]);
+      assert.deepEqual(
+        [methods[0]._id, methods[0].card.type, methods[0].card.number, methods[0].default],
+        [r.body.cards[0].paymentMethodId, 'debit', 'XXXX1111', true],
+      );
       assertOk(await api('GET', `/bill/list/${r.body.clientId}`, undefined, { auth: `Bearer ${r.body.ssoToken}` }));
       const again = await api('POST', '/client/sync', { client: { identifier: 'sync-user' } });
       assert.deepEqual([again.body.clientId, again.body.cards], [r.body.clientId, []]);
@@ -316,7 +356,12 @@ describe('simulator: Biller Direct', () => {
       const bad = await api('POST', '/client/sync', { client: { identifier: 'sync-bad' }, cards: [CARD, { ...CARD, cardNumber: '4111-abc' }] });
       assertError(bad, 400, 'bad_request', /cards\[1\]\.cardNumber/);
       assert.doesNotMatch(bad.body.message, /4111/);
-      assertError(await api('POST', '/client/sync', { client: { identifier: 'sync-bad' }, cards: [{ ...CARD, cardBrand: 'diners' }] }), 400, 'bad_request', /cards\[0\]\.cardBrand/);
+      assertError(
+        await api('POST', '/client/sync', { client: { identifier: 'sync-bad' }, cards: [{ ...CARD, cardBrand: 'diners' }] }),
+        400,
+        'bad_request',
+        /cards\[0\]\.cardBrand/,
+      );
       assertError(await api('POST', '/client/sync', { token: {} }), 400, 'bad_request', /client/);
       assert.equal(sim.billerDirect.state.clients.length, clients);
     });
@@ -379,7 +424,11 @@ describe('simulator: Biller Direct', () => {
       const b = await addMethod(clientId, { ...BANK, setAsDefault: true });
       const c = await addMethod(clientId, CARD);
       const defaults = (await methodsOf(clientId)).map((m) => [m._id, m.default]);
-      assert.deepEqual(defaults, [[a, false], [b, true], [c, false]]);
+      assert.deepEqual(defaults, [
+        [a, false],
+        [b, true],
+        [c, false],
+      ]);
     });
 
     it('delete removes a method; unknown ids answer 404', async () => {
@@ -414,11 +463,14 @@ describe('simulator: Biller Direct', () => {
       assert.deepEqual(await api('POST', `/payment/${bad}/retry`).then((r) => r.body), { success: true });
       assert.equal((await methodsOf(clientId)).length, 2);
       assertOk(await api('POST', `/payment/${bad}/retry`));
-      assert.deepEqual((await methodsOf(clientId)).map((m) => m._id), [good]);
+      assert.deepEqual(
+        (await methodsOf(clientId)).map((m) => m._id),
+        [good],
+      );
       assertError(await api('POST', `/payment/${bad}/retry`), 404, 'not_found');
     });
 
-    it('assign ties a method to a bill; checks client, status and the company\'s requiredPayment', async () => {
+    it("assign ties a method to a bill; checks client, status and the company's requiredPayment", async () => {
       const clientId = await newClient();
       const card = await addMethod(clientId);
       const bank = await addMethod(clientId, BANK);
@@ -438,51 +490,86 @@ describe('simulator: Biller Direct', () => {
 
   describe('legacy test credentials (any company, any password)', () => {
     const cases: Array<[string, string, (clientId: string, authId: string) => Promise<void>]> = [
-      ['test', 'a verified auth with an upcoming bill', async (clientId, authId) => {
-        assert.equal((await authOf(clientId, authId)).status.type, 'verified');
-        const { bill } = await billFor(clientId, authId);
-        assert.deepEqual([bill.status.type, bill.balance], ['upcoming', '100.00']);
-      }],
-      ['testfail', 'auth status authenticate and auth.invalid', async (clientId, authId) => {
-        assert.equal((await authOf(clientId, authId)).status.type, 'authenticate');
-        assert.equal(await billFor(clientId, authId), undefined);
-        assert.equal(eventsOf('auth.invalid').at(-1)?.payload.resource.id, authId);
-      }],
-      ['testhold', 'auth status hold with a reason and auth.hold', async (clientId, authId) => {
-        const a = await authOf(clientId, authId);
-        assert.equal(a.status.type, 'hold');
-        assert.equal(a.reason.code, 'account_issue_verify_identity');
-        assert.match(a.reason.userMessage, /verify your personal information/);
-        assert.equal(eventsOf('auth.hold').at(-1)?.payload.data.hold && (eventsOf('auth.hold').at(-1)?.payload.data.hold as { code: string }).code, 'account_issue_verify_identity');
-      }],
-      ['testmfaquestion', 'question-based MFA', async (clientId, authId) => {
-        const a = await authOf(clientId, authId);
-        assert.deepEqual([a.status.type, a.mfa.method, a.mfa.mfa.length], ['mfa-required', 'questions', 2]);
-        assert.equal(typeof a.mfa.mfa[0].question, 'string');
-      }],
-      ['testmfacode', 'code-based MFA', async (clientId, authId) => {
-        const a = await authOf(clientId, authId);
-        assert.deepEqual([a.status.type, a.mfa.method, a.mfa.input.map((i: { type: string }) => i.type)], ['mfa-required', 'code', ['text', 'email']]);
-      }],
-      ['testmfaprompt', 'prompt-based MFA', async (clientId, authId) => {
-        const a = await authOf(clientId, authId);
-        assert.deepEqual([a.status.type, a.mfa.method, a.mfa.input], ['mfa-required', 'prompt', [{ request: 'Verify your login with your mobile device' }]]);
-      }],
-      ['testpaymentfail', 'a verified auth whose payments fail', async (clientId, authId) => {
-        assert.equal((await authOf(clientId, authId)).status.type, 'verified');
-        const { bill } = await billFor(clientId, authId);
-        assertOk(await api('POST', '/payment/schedule', { billId: bill._id }));
-        const after = (await api('GET', `/bill/${bill._id}`)).body;
-        assert.deepEqual([after.bill.status.type, after.bill.balance, after.payments], ['payment-declined', '100.00', []]);
-        assert.equal(eventsOf('bill.payment.failed').length, 1);
-        assert.equal((await methodsOf(clientId))[0].status, 'declined');
-      }],
-      ['testswap', 'a verified auth followed by a swap with the default card', async (clientId, authId) => {
-        assert.equal((await authOf(clientId, authId)).status.type, 'verified');
-        const swaps = (await api('GET', `/swap/list/${clientId}`)).body.data;
-        assert.deepEqual([swaps.length, swaps[0].auth._id, swaps[0].status.type], [1, authId, 'completed']);
-        assert.equal(eventsOf('swap.success').length, 1);
-      }],
+      [
+        'test',
+        'a verified auth with an upcoming bill',
+        async (clientId, authId) => {
+          assert.equal((await authOf(clientId, authId)).status.type, 'verified');
+          const { bill } = await billFor(clientId, authId);
+          assert.deepEqual([bill.status.type, bill.balance], ['upcoming', '100.00']);
+        },
+      ],
+      [
+        'testfail',
+        'auth status authenticate and auth.invalid',
+        async (clientId, authId) => {
+          assert.equal((await authOf(clientId, authId)).status.type, 'authenticate');
+          assert.equal(await billFor(clientId, authId), undefined);
+          assert.equal(eventsOf('auth.invalid').at(-1)?.payload.resource.id, authId);
+        },
+      ],
+      [
+        'testhold',
+        'auth status hold with a reason and auth.hold',
+        async (clientId, authId) => {
+          const a = await authOf(clientId, authId);
+          assert.equal(a.status.type, 'hold');
+          assert.equal(a.reason.code, 'account_issue_verify_identity');
+          assert.match(a.reason.userMessage, /verify your personal information/);
+          assert.equal(
+            eventsOf('auth.hold').at(-1)?.payload.data.hold && (eventsOf('auth.hold').at(-1)?.payload.data.hold as { code: string }).code,
+            'account_issue_verify_identity',
+          );
+        },
+      ],
+      [
+        'testmfaquestion',
+        'question-based MFA',
+        async (clientId, authId) => {
+          const a = await authOf(clientId, authId);
+          assert.deepEqual([a.status.type, a.mfa.method, a.mfa.mfa.length], ['mfa-required', 'questions', 2]);
+          assert.equal(typeof a.mfa.mfa[0].question, 'string');
+        },
+      ],
+      [
+        'testmfacode',
+        'code-based MFA',
+        async (clientId, authId) => {
+          const a = await authOf(clientId, authId);
+          assert.deepEqual([a.status.type, a.mfa.method, a.mfa.input.map((i: { type: string }) => i.type)], ['mfa-required', 'code', ['text', 'email']]);
+        },
+      ],
+      [
+        'testmfaprompt',
+        'prompt-based MFA',
+        async (clientId, authId) => {
+          const a = await authOf(clientId, authId);
+          assert.deepEqual([a.status.type, a.mfa.method, a.mfa.input], ['mfa-required', 'prompt', [{ request: 'Verify your login with your mobile device' }]]);
+        },
+      ],
+      [
+        'testpaymentfail',
+        'a verified auth whose payments fail',
+        async (clientId, authId) => {
+          assert.equal((await authOf(clientId, authId)).status.type, 'verified');
+          const { bill } = await billFor(clientId, authId);
+          assertOk(await api('POST', '/payment/schedule', { billId: bill._id }));
+          const after = (await api('GET', `/bill/${bill._id}`)).body;
+          assert.deepEqual([after.bill.status.type, after.bill.balance, after.payments], ['payment-declined', '100.00', []]);
+          assert.equal(eventsOf('bill.payment.failed').length, 1);
+          assert.equal((await methodsOf(clientId))[0].status, 'declined');
+        },
+      ],
+      [
+        'testswap',
+        'a verified auth followed by a swap with the default card',
+        async (clientId, authId) => {
+          assert.equal((await authOf(clientId, authId)).status.type, 'verified');
+          const swaps = (await api('GET', `/swap/list/${clientId}`)).body.data;
+          assert.deepEqual([swaps.length, swaps[0].auth._id, swaps[0].status.type], [1, authId, 'completed']);
+          assert.equal(eventsOf('swap.success').length, 1);
+        },
+      ],
     ];
     for (const [credential, outcome, check] of cases) {
       for (const login of [{ username: credential }, { email: `${credential.toUpperCase()}@test.test` }]) {
@@ -497,7 +584,11 @@ describe('simulator: Biller Direct', () => {
   });
 
   describe('test-company inputs (balance, dueDate, status)', () => {
-    async function linked(status: string | undefined, extraForm: Record<string, unknown> = {}, company: string = CO.regular3): Promise<{ clientId: string; authId: string }> {
+    async function linked(
+      status: string | undefined,
+      extraForm: Record<string, unknown> = {},
+      company: string = CO.regular3,
+    ): Promise<{ clientId: string; authId: string }> {
       const clientId = await newClient();
       await addMethod(clientId);
       const authId = await newAuth(clientId, company, { username: 'jane', ...(status ? { status } : {}), ...extraForm });
@@ -506,8 +597,12 @@ describe('simulator: Biller Direct', () => {
 
     it('auth statuses: authenticate, hold (account_issue_accept_toc), mfa-required-questions|code|prompt, default verified', async () => {
       const expected: Array<[string | undefined, string, string | undefined]> = [
-        ['authenticate', 'authenticate', undefined], ['hold', 'hold', undefined], ['mfa-required-questions', 'mfa-required', 'questions'],
-        ['mfa-required-code', 'mfa-required', 'code'], ['mfa-required-prompt', 'mfa-required', 'prompt'], [undefined, 'verified', undefined],
+        ['authenticate', 'authenticate', undefined],
+        ['hold', 'hold', undefined],
+        ['mfa-required-questions', 'mfa-required', 'questions'],
+        ['mfa-required-code', 'mfa-required', 'code'],
+        ['mfa-required-prompt', 'mfa-required', 'prompt'],
+        [undefined, 'verified', undefined],
         ['no-such-status', 'verified', undefined],
       ];
       for (const [input, status, method] of expected) {
@@ -515,7 +610,8 @@ describe('simulator: Biller Direct', () => {
         const a = await authOf(clientId, authId);
         assert.equal(a.status.type, status, `status=${input}`);
         assert.equal(a.mfa?.method, method);
-        if (status === 'hold') assert.deepEqual(a.reason, { code: 'account_issue_accept_toc', userMessage: 'Please log in to your account and accept the Terms and Conditions.' });
+        if (status === 'hold')
+          assert.deepEqual(a.reason, { code: 'account_issue_accept_toc', userMessage: 'Please log in to your account and accept the Terms and Conditions.' });
         assert.equal((await billFor(clientId, authId)) !== undefined, status === 'verified');
       }
     });
@@ -549,7 +645,10 @@ describe('simulator: Biller Direct', () => {
     it('paid: balance 0, lastPaidOn = dueDate, lastPaidAmount = the given balance', async () => {
       const { clientId, authId } = await linked('paid', { balance: '88.10', dueDate: mmddyyyy(-10) });
       const { bill, payments } = await billFor(clientId, authId);
-      assert.deepEqual([bill.status.type, bill.balance, bill.lastPaidOn, bill.lastPaidAmount, bill.dueDate], ['paid', '0.00', isoDay(-10), '88.10', isoDay(-10)]);
+      assert.deepEqual(
+        [bill.status.type, bill.balance, bill.lastPaidOn, bill.lastPaidAmount, bill.dueDate],
+        ['paid', '0.00', isoDay(-10), '88.10', isoDay(-10)],
+      );
       assert.deepEqual(payments, [{ amount: '88.10', paidOn: isoDay(-10) }]);
     });
 
@@ -573,7 +672,9 @@ describe('simulator: Biller Direct', () => {
         const clientId = await newClient();
         const card = await addMethod(clientId);
         sim.billerDirect.clearEvents();
-        const authId = await newAuth(clientId, CO.regular4, { username: 'sam', status, balance: '5', dueDate: mmddyyyy(1) }, ['swap'], { paymentMethodId: card });
+        const authId = await newAuth(clientId, CO.regular4, { username: 'sam', status, balance: '5', dueDate: mmddyyyy(1) }, ['swap'], {
+          paymentMethodId: card,
+        });
         const swaps = (await api('GET', `/swap/list/${clientId}`)).body.data;
         assert.deepEqual([swaps.length, swaps[0].status.type, swaps[0].paymentMethod._id], [1, status, card], status);
         assert.equal((await authOf(clientId, authId)).status.type, status === 'hold' ? 'hold' : 'verified');
@@ -598,7 +699,12 @@ describe('simulator: Biller Direct', () => {
       assertError(await api('POST', '/auth', { ...base, items: ['swap', 'bill'] }), 400, 'bad_request', /swap cannot be combined/);
       assertError(await api('POST', '/auth', { ...base, items: [] }), 400, 'bad_request', /items/);
       assertError(await api('POST', '/auth', { ...base, items: ['bills'] }), 400, 'bad_request', /items/);
-      assertError(await api('POST', '/auth', { ...base, items: ['bill'], meta: { billId: 'a', swapId: 'b' } }), 400, 'bad_request', /meta\.billId and meta\.swapId/);
+      assertError(
+        await api('POST', '/auth', { ...base, items: ['bill'], meta: { billId: 'a', swapId: 'b' } }),
+        400,
+        'bad_request',
+        /meta\.billId and meta\.swapId/,
+      );
       assertError(await api('POST', '/auth', { ...base, items: ['bill'], form: undefined }), 400, 'bad_request', /form/);
       assertError(await api('POST', '/auth', { ...base, items: ['bill'], clientId: 'nope' }), 404, 'not_found', /Client/);
       assertError(await api('POST', '/auth', { ...base, items: ['bill'], companyId: 'nope' }), 404, 'not_found', /Company/);
@@ -614,7 +720,10 @@ describe('simulator: Biller Direct', () => {
       assertOk(r);
       assert.equal(r.body.data.length, 1);
       const a = r.body.data[0];
-      assert.deepEqual([a._id, a.status.type, a.company._id, a.company.name, a.items, a.created], [authId, 'verified', CO.regular2, 'Regular Company 2', ['bill'], START]);
+      assert.deepEqual(
+        [a._id, a.status.type, a.company._id, a.company.name, a.items, a.created],
+        [authId, 'verified', CO.regular2, 'Regular Company 2', ['bill'], START],
+      );
       assert.equal(typeof a.company.logo.url, 'string');
       assert.equal(await newAuth(clientId, CO.regular2, { email: 'me@example.com', balance: '25' }), authId);
       const bills = await billsOf(clientId);
@@ -630,7 +739,10 @@ describe('simulator: Biller Direct', () => {
       const a = await authOf(clientId, authId);
       assert.equal(sim.billerDirect.mfaToken(authId), a.mfa.token);
       const event = eventsOf('auth.mfa-required').at(-1);
-      assert.deepEqual([event?.payload.resource, event?.payload.data.method, event?.payload.data.token], [{ id: clientId, type: 'client' }, 'questions', a.mfa.token]);
+      assert.deepEqual(
+        [event?.payload.resource, event?.payload.data.method, event?.payload.data.token],
+        [{ id: clientId, type: 'client' }, 'questions', a.mfa.token],
+      );
       const answers = a.mfa.mfa.map((q: { identifier: string }) => ({ identifier: q.identifier, answer: 'Seattle' }));
       assertError(await api('POST', '/auth/step', { token: a.mfa.token, method: 'code', security: answers }), 400, 'bad_request', /method must be "questions"/);
       assertError(await api('POST', '/auth/step', { token: a.mfa.token, method: 'questions', security: answers.slice(1) }), 400, 'bad_request', /no answer/);
@@ -658,13 +770,18 @@ describe('simulator: Biller Direct', () => {
       assertError(await api('POST', '/auth/step', { token: a.mfa.token, method: 'code', didNotReceiveCode: true }), 409, 'retry_not_available');
       assertOk(await api('POST', '/auth/step', { token: a.mfa.token, method: 'code', security: { identifier: a.mfa.input[0].identifier } }));
       const b = await authOf(clientId, authId);
-      assert.deepEqual([b.status.type, b.mfa.method, b.mfa.showRetry, b.mfa.mfa[0].question], ['mfa-required', 'questions', true, 'What is the code sent to xxx-xxx-1234?']);
+      assert.deepEqual(
+        [b.status.type, b.mfa.method, b.mfa.showRetry, b.mfa.mfa[0].question],
+        ['mfa-required', 'questions', true, 'What is the code sent to xxx-xxx-1234?'],
+      );
       assert.equal(eventsOf('auth.mfa-required').at(-1)?.payload.data.showRetry, true);
       assertOk(await api('POST', '/auth/step', { token: b.mfa.token, method: 'questions', didNotReceiveCode: true }));
       const c = await authOf(clientId, authId);
       assert.notEqual(c.mfa.token, b.mfa.token);
       assertError(await api('POST', '/auth/step', { token: b.mfa.token, method: 'questions', security: [] }), 404, 'not_found');
-      assertOk(await api('POST', '/auth/step', { token: c.mfa.token, method: 'questions', security: [{ identifier: c.mfa.mfa[0].identifier, answer: '44555' }] }));
+      assertOk(
+        await api('POST', '/auth/step', { token: c.mfa.token, method: 'questions', security: [{ identifier: c.mfa.mfa[0].identifier, answer: '44555' }] }),
+      );
       assert.equal((await authOf(clientId, authId)).status.type, 'verified');
     });
 
@@ -684,7 +801,9 @@ describe('simulator: Biller Direct', () => {
       const authId = await newAuth(clientId, CO.regular1, { username: 'x', status: 'mfa-required-questions' });
       const a = await authOf(clientId, authId);
       assertError(await api('POST', `/auth/${authId}/answer-questions`, { answers: 'x' }), 400, 'bad_request', /answers/);
-      const r = await api('POST', `/auth/${authId}/answer-questions`, { answers: a.mfa.mfa.map((q: { identifier: string }) => ({ answer: 'Pickles', identifier: q.identifier })) });
+      const r = await api('POST', `/auth/${authId}/answer-questions`, {
+        answers: a.mfa.mfa.map((q: { identifier: string }) => ({ answer: 'Pickles', identifier: q.identifier })),
+      });
       assertOk(r);
       assert.deepEqual(r.body, { success: true });
       assert.equal((await authOf(clientId, authId)).status.type, 'verified');
@@ -715,13 +834,25 @@ describe('simulator: Biller Direct', () => {
       assertOk(await api('POST', `/payment/${card}/assign`, { billId: bill._id }));
       assertOk(await api('DELETE', `/auth/${billAuth}`));
       assertOk(await api('DELETE', `/auth/${swapAuth}`));
-      assert.deepEqual([await billsOf(clientId), (await api('GET', `/swap/list/${clientId}`)).body.data, (await api('GET', `/auth/list/${clientId}`)).body.data], [[], [], []]);
+      assert.deepEqual(
+        [await billsOf(clientId), (await api('GET', `/swap/list/${clientId}`)).body.data, (await api('GET', `/auth/list/${clientId}`)).body.data],
+        [[], [], []],
+      );
       assertError(await api('GET', `/bill/${bill._id}`), 404, 'not_found');
       assert.deepEqual((await methodsOf(clientId))[0].assignedBills, []);
-      assert.deepEqual(eventsOf('auth.deleted').map((e) => [e.payload.resource, e.payload.data.company]), [
-        [{ id: billAuth, type: 'auth' }, { _id: CO.regular1, name: 'Regular Company 1' }],
-        [{ id: swapAuth, type: 'auth' }, { _id: CO.regular1, name: 'Regular Company 1' }],
-      ]);
+      assert.deepEqual(
+        eventsOf('auth.deleted').map((e) => [e.payload.resource, e.payload.data.company]),
+        [
+          [
+            { id: billAuth, type: 'auth' },
+            { _id: CO.regular1, name: 'Regular Company 1' },
+          ],
+          [
+            { id: swapAuth, type: 'auth' },
+            { _id: CO.regular1, name: 'Regular Company 1' },
+          ],
+        ],
+      );
       assertError(await api('DELETE', `/auth/${billAuth}`), 404, 'not_found');
     });
 
@@ -736,13 +867,18 @@ describe('simulator: Biller Direct', () => {
       assert.equal((eventsOf('bill.payment.sent')[0].payload.data.paymentMethod as { _id: string })._id, bank);
     });
 
-    it('meta.billId re-runs the bill\'s auth; a bill of another client is refused', async () => {
+    it("meta.billId re-runs the bill's auth; a bill of another client is refused", async () => {
       const clientId = await newClient();
       const authId = await newAuth(clientId, CO.regular1, { username: 'x', balance: '5' });
       const { bill } = await billFor(clientId, authId);
       assert.equal(await newAuth(clientId, CO.regular1, { username: 'x', balance: '6' }, ['bill'], { billId: bill._id }), authId);
       const other = await newClient();
-      assertError(await api('POST', '/auth', { clientId: other, companyId: CO.regular1, items: ['bill'], form: { username: 'x' }, meta: { billId: bill._id } }), 400, 'bad_request', /another client/);
+      assertError(
+        await api('POST', '/auth', { clientId: other, companyId: CO.regular1, items: ['bill'], form: { username: 'x' }, meta: { billId: bill._id } }),
+        400,
+        'bad_request',
+        /another client/,
+      );
     });
   });
 
@@ -755,9 +891,10 @@ describe('simulator: Biller Direct', () => {
       for (const field of ['_id', 'auth', 'autopay', 'autopaySource', 'balance', 'dueDate', 'payDate', 'status', 'settings', 'hidden', 'company', 'meta']) {
         assert.ok(field in b, field);
       }
-      assert.deepEqual([b._id, b.balance, b.status.type, b.hidden, b.settings, b.auth._id, b.auth.items], [
-        SEED.billId, '100.00', 'upcoming', 'false', { recurring: 'enabled', schedule: 'on-due-date', notifications: 'enabled' }, SEED.authId, ['bill'],
-      ]);
+      assert.deepEqual(
+        [b._id, b.balance, b.status.type, b.hidden, b.settings, b.auth._id, b.auth.items],
+        [SEED.billId, '100.00', 'upcoming', 'false', { recurring: 'enabled', schedule: 'on-due-date', notifications: 'enabled' }, SEED.authId, ['bill']],
+      );
       assert.match(b.meta.accountNumber, /^XXXX\d{4}$/);
       const list = await api('GET', `/bill/list/${SEED.clientId}`);
       assert.deepEqual(list.body.data, [r.body]);
@@ -777,12 +914,26 @@ describe('simulator: Biller Direct', () => {
       assert.ok(cats.body.data.some((c: { name: string; type: string }) => c.name === 'Electric' && c.type === 'electric'));
       const c = await api('GET', `/company/${CO.streamflix}`);
       assertOk(c);
-      assert.deepEqual([c.body._id, c.body.name, c.body.categories, c.body.status, c.body.schedule], [CO.streamflix, 'Streamflix', ['streaming'], 'operational', 'on-due-date']);
-      assert.deepEqual(c.body.auth.loginFields.map((f: { name: string }) => f.name), ['username', 'password']);
+      assert.deepEqual(
+        [c.body._id, c.body.name, c.body.categories, c.body.status, c.body.schedule],
+        [CO.streamflix, 'Streamflix', ['streaming'], 'operational', 'on-due-date'],
+      );
+      assert.deepEqual(
+        c.body.auth.loginFields.map((f: { name: string }) => f.name),
+        ['username', 'password'],
+      );
       assert.equal((await api('GET', `/company/${CO.tunebox}`)).body.requiredPayment, 'card');
       assertError(await api('GET', '/company/nope'), 404, 'not_found');
       const names = (await api('POST', '/company/search', { query: 'company' })).body.data.map((x: { name: string }) => x.name);
-      assert.deepEqual(names, ['MFA Company 1', 'MFA Company 2', 'Regular Company 1', 'Regular Company 2', 'Regular Company 3', 'Regular Company 4', 'Regular Company 5']);
+      assert.deepEqual(names, [
+        'MFA Company 1',
+        'MFA Company 2',
+        'Regular Company 1',
+        'Regular Company 2',
+        'Regular Company 3',
+        'Regular Company 4',
+        'Regular Company 5',
+      ]);
     });
 
     it('search by query, category, products and geo', async () => {
@@ -806,9 +957,18 @@ describe('simulator: Biller Direct', () => {
     });
 
     it('paginates with pageSize (max 100) and pageNumber, adding resultCount', async () => {
-      const page = async (n: number | string, size: number | string = 5): Promise<Reply> => api('POST', '/company/search', { paginateResults: true, pageSize: size, pageNumber: n });
+      const page = async (n: number | string, size: number | string = 5): Promise<Reply> =>
+        api('POST', '/company/search', { paginateResults: true, pageSize: size, pageNumber: n });
       const pages = [await page(1), await page(2), await page(3), await page(4)];
-      assert.deepEqual(pages.map((p) => [p.body.data.length, p.body.resultCount]), [[5, 14], [5, 14], [4, 14], [0, 14]]);
+      assert.deepEqual(
+        pages.map((p) => [p.body.data.length, p.body.resultCount]),
+        [
+          [5, 14],
+          [5, 14],
+          [4, 14],
+          [0, 14],
+        ],
+      );
       const all = pages.flatMap((p) => p.body.data.map((x: { _id: string }) => x._id));
       assert.equal(new Set(all).size, 14);
       const strings = await api('POST', '/company/search', { query: 'Company', paginateResults: 'true', pageSize: '25', pageNumber: '1' });
@@ -826,7 +986,7 @@ describe('simulator: Biller Direct', () => {
       const authId = await newAuth(clientId, company, { username: 'x', balance: '40', dueDate: mmddyyyy(10), ...form });
       return { clientId, billId: (await billFor(clientId, authId)).bill._id };
     }
-    const bill = async (id: string): Promise<any> => (await api('GET', `/bill/${id}`)).body; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const bill = async (id: string): Promise<Json> => (await api('GET', `/bill/${id}`)).body;
 
     it('settings change recurring and schedule (payDate follows); validated', async () => {
       const { billId } = await billAt(CO.regular1);
@@ -858,10 +1018,19 @@ describe('simulator: Biller Direct', () => {
       assertOk(r);
       assert.deepEqual(r.body, { success: true });
       const b = await bill(billId);
-      assert.deepEqual([b.bill.status.type, b.bill.balance, b.bill.lastPaidAmount, b.bill.lastPaidOn, b.payments], ['paid', '0.00', '40.00', START, [{ amount: '40.00', paidOn: START }]]);
-      assert.deepEqual(sim.billerDirect.events.slice(-3).map((e) => e.type), ['bill.payment.scheduled', 'bill.payment.sent', 'bill.update']);
+      assert.deepEqual(
+        [b.bill.status.type, b.bill.balance, b.bill.lastPaidAmount, b.bill.lastPaidOn, b.payments],
+        ['paid', '0.00', '40.00', START, [{ amount: '40.00', paidOn: START }]],
+      );
+      assert.deepEqual(
+        sim.billerDirect.events.slice(-3).map((e) => e.type),
+        ['bill.payment.scheduled', 'bill.payment.sent', 'bill.update'],
+      );
       const sent = eventsOf('bill.payment.sent')[0];
-      assert.deepEqual([sent.clientId, sent.payload.resource, sent.payload.data.amount, sent.payload.data.surcharge], [clientId, { id: billId, type: 'bill' }, '40.00', { type: 'credit', rate: '1.00' }]);
+      assert.deepEqual(
+        [sent.clientId, sent.payload.resource, sent.payload.data.amount, sent.payload.data.surcharge],
+        [clientId, { id: billId, type: 'bill' }, '40.00', { type: 'credit', rate: '1.00' }],
+      );
       const card = (sent.payload.data.paymentMethod as { card: Record<string, unknown> }).card;
       assert.deepEqual([card.number, card.bin, card.cancelled], ['XXXX1111', '411111', false]);
       assertError(await api('POST', '/payment/schedule', { billId }), 409, 'nothing_to_pay');
@@ -878,7 +1047,10 @@ describe('simulator: Biller Direct', () => {
       assertOk(cancel);
       assert.deepEqual(cancel.body, { success: true });
       const cancelled = eventsOf('bill.payment.cancelled')[0];
-      assert.deepEqual([cancelled.payload.data.trigger, cancelled.payload.data.bill], ['client', { dueDate: { current: eventDate(isoDay(10)) }, amount: { current: '40.00' } }]);
+      assert.deepEqual(
+        [cancelled.payload.data.trigger, cancelled.payload.data.bill],
+        ['client', { dueDate: { current: eventDate(isoDay(10)) }, amount: { current: '40.00' } }],
+      );
       assert.equal((await bill(billId)).bill.payDate, isoDay(10));
       assertError(await api('POST', '/payment/cancel', { billId }), 409, 'no_scheduled_payment');
 
@@ -926,11 +1098,15 @@ describe('simulator: Biller Direct', () => {
       assertOk(r);
       assert.equal(r.body.success, true);
       const [s] = (await api('GET', `/swap/list/${clientId}`)).body.data;
-      assert.deepEqual([s._id, s.status.type, s.auth, s.company.name, s.paymentMethod._id, s.paymentMethod.card.number], [
-        r.body.swapId, 'completed', { _id: authId, status: { type: 'verified' } }, 'Streamflix', card, 'XXXX1111',
-      ]);
+      assert.deepEqual(
+        [s._id, s.status.type, s.auth, s.company.name, s.paymentMethod._id, s.paymentMethod.card.number],
+        [r.body.swapId, 'completed', { _id: authId, status: { type: 'verified' } }, 'Streamflix', card, 'XXXX1111'],
+      );
       const event = eventsOf('swap.success')[0];
-      assert.deepEqual([event.payload.resource, event.payload.data.clientId, (event.payload.data.company as { name: string }).name], [{ id: s._id, type: 'swap' }, clientId, 'Streamflix']);
+      assert.deepEqual(
+        [event.payload.resource, event.payload.data.clientId, (event.payload.data.company as { name: string }).name],
+        [{ id: s._id, type: 'swap' }, clientId, 'Streamflix'],
+      );
       assertError(await api('GET', '/swap/list/nope'), 404, 'not_found');
     });
 
@@ -944,7 +1120,12 @@ describe('simulator: Biller Direct', () => {
       assertError(await api('POST', '/swap/create', { authId: billAuth, paymentMethodId: card }), 409, 'swap_not_requested');
       assertError(await api('POST', '/swap/create', { authId: failed, paymentMethodId: card }), 409, 'auth_not_verified');
       assertError(await api('POST', '/swap/create', { authId: swapAuth, paymentMethodId: bank }), 400, 'bad_request', /card/);
-      assertError(await api('POST', '/swap/create', { authId: swapAuth, paymentMethodId: await addMethod(await newClient()) }), 400, 'bad_request', /another client/);
+      assertError(
+        await api('POST', '/swap/create', { authId: swapAuth, paymentMethodId: await addMethod(await newClient()) }),
+        400,
+        'bad_request',
+        /another client/,
+      );
       assertError(await api('POST', '/swap/create', { authId: 'nope', paymentMethodId: card }), 404, 'not_found');
       assertError(await api('POST', '/swap/create', { authId: swapAuth }), 400, 'bad_request', /paymentMethodId/);
       assert.deepEqual((await api('GET', `/swap/list/${clientId}`)).body.data, []);
@@ -1009,7 +1190,10 @@ describe('simulator: Biller Direct', () => {
       const clientId = await newClient();
       await newAuth(clientId, CO.regular1, { username: 'testhold' });
       const all = await call('GET', '/__sim/billerdirect/events', undefined, { auth: null });
-      assert.deepEqual(all.body.map((e: { type: string }) => e.type), ['auth.hold']);
+      assert.deepEqual(
+        all.body.map((e: { type: string }) => e.type),
+        ['auth.hold'],
+      );
       const none = await call('GET', '/__sim/billerdirect/events?type=auth.success', undefined, { auth: null });
       assert.deepEqual(none.body, []);
       assert.equal((await call('DELETE', '/__sim/billerdirect/events', undefined, { auth: null })).status, 200);
@@ -1022,7 +1206,10 @@ describe('simulator: Biller Direct', () => {
       assert.ok(sim.billerDirect.events.length > 0);
       sim.server.reset();
       assert.equal(sim.billerDirect.events.length, 0);
-      assert.deepEqual(sim.billerDirect.state.clients.map((c) => c._id), [SEED.clientId]);
+      assert.deepEqual(
+        sim.billerDirect.state.clients.map((c) => c._id),
+        [SEED.clientId],
+      );
       assertError(await api('GET', `/auth/list/${clientId}`), 404, 'not_found');
       const seeded = await methodsOf(SEED.clientId);
       assert.deepEqual([seeded.length, seeded[0]._id, seeded[0].card.number], [1, SEED.paymentMethodId, 'XXXX1111']);

@@ -203,7 +203,11 @@ describe('simulator: transport faults', () => {
       assert.throws(() => sim.server.injectFault({ path: PLATFORM, bodyBytes: 1.5 }), TypeError);
       assert.throws(() => sim.server.injectFault({ path: PLATFORM, hang: 'yes' as unknown as boolean }), TypeError);
       for (const spec of [{ bodyBytes: '10' }, { truncate: 1 }, { html: 'true' }, { retryAfter: true }]) {
-        const res = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: PLATFORM, ...spec }) });
+        const res = await fetch(`${sim.url}/__sim/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ path: PLATFORM, ...spec }),
+        });
         assert.equal(res.status, 400, JSON.stringify(spec));
         await res.text();
       }

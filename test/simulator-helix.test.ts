@@ -18,10 +18,34 @@ const START = '2025-06-10T12:00:00.000Z';
 const PERSON = { customerId: 1002, type: 'Checking', routingNumber: '123456789', accountNumber: '9876543210', firstName: 'Bob', lastName: 'Example' };
 
 const OBJECT_FIELDS = [
-  'accountNumber', 'accountNumberMasked', 'businessName', 'customField1', 'customField2', 'customField3', 'customField4',
-  'customField5', 'customerId', 'externalAccountId', 'firstName', 'isActive', 'isLocked', 'lastModifiedDate', 'lastName',
-  'lastVerifyExpiredDate', 'lastVerifySentDate', 'lockedDate', 'lockedReason', 'name', 'nickName', 'nocCode', 'routingNumber',
-  'routingNumberMasked', 'status', 'statusDate', 'tag', 'type',
+  'accountNumber',
+  'accountNumberMasked',
+  'businessName',
+  'customField1',
+  'customField2',
+  'customField3',
+  'customField4',
+  'customField5',
+  'customerId',
+  'externalAccountId',
+  'firstName',
+  'isActive',
+  'isLocked',
+  'lastModifiedDate',
+  'lastName',
+  'lastVerifyExpiredDate',
+  'lastVerifySentDate',
+  'lockedDate',
+  'lockedReason',
+  'name',
+  'nickName',
+  'nocCode',
+  'routingNumber',
+  'routingNumberMasked',
+  'status',
+  'statusDate',
+  'tag',
+  'type',
 ].sort();
 
 describe('simulator: CorePro/Helix external accounts', () => {
@@ -144,7 +168,10 @@ describe('simulator: CorePro/Helix external accounts', () => {
         [a.externalAccountId, a.customerId, a.type, a.status, a.isActive, a.isLocked, a.name, a.nickName, a.tag, a.customField3],
         [3004, 1002, 'Checking', 'Verified', true, false, 'COREPRO SANDBOX BANK', 'Main', 'bob-main', 'c3'],
       );
-      assert.deepEqual([a.accountNumber, a.accountNumberMasked, a.routingNumber, a.routingNumberMasked], ['12-34567890', '******7890', '123456789', '******6789']);
+      assert.deepEqual(
+        [a.accountNumber, a.accountNumberMasked, a.routingNumber, a.routingNumberMasked],
+        ['12-34567890', '******7890', '123456789', '******6789'],
+      );
       assert.deepEqual([a.statusDate, a.lastModifiedDate], ['2025-06-10T12:00:00.000+00:00', '2025-06-10T12:00:00.000+00:00']);
       assert.deepEqual([a.firstName, a.lastName, a.businessName, a.lockedDate, a.lastVerifySentDate], ['Bob', 'Example', null, null, null]);
     });
@@ -167,7 +194,13 @@ describe('simulator: CorePro/Helix external accounts', () => {
       assert.equal((await getAccount(1002, chase)).body.data.name, 'JPMORGAN CHASE BANK, NA');
       const other = await added('create', { routingNumber: '011000015', name: 'My Credit Union' });
       assert.equal((await getAccount(1002, other)).body.data.name, 'My Credit Union');
-      const biz = await added('initiate', { customerId: 1003, type: 'BusinessSavings', firstName: undefined, lastName: undefined, businessName: 'Acme Widgets LLC' });
+      const biz = await added('initiate', {
+        customerId: 1003,
+        type: 'BusinessSavings',
+        firstName: undefined,
+        lastName: undefined,
+        businessName: 'Acme Widgets LLC',
+      });
       const b = (await getAccount(1003, biz)).body.data;
       assert.deepEqual([b.type, b.businessName, b.firstName, b.status], ['BusinessSavings', 'Acme Widgets LLC', null, 'Unverified']);
     });
@@ -175,7 +208,14 @@ describe('simulator: CorePro/Helix external accounts', () => {
     it('update changes nickName and custom fields, sets a tag once, and touches lastModifiedDate', async () => {
       const id = await added('create', { customField1: 'one' });
       advance(1000);
-      const r = await post('update', { customerId: 1002, externalAccountId: id, nickName: 'Renamed', tag: 'set later', customField1: null, customField2: 'two' });
+      const r = await post('update', {
+        customerId: 1002,
+        externalAccountId: id,
+        nickName: 'Renamed',
+        tag: 'set later',
+        customField1: null,
+        customField2: 'two',
+      });
       assertOk(r);
       assert.equal('data' in r.body, false);
       const a = (await getAccount(1002, id)).body.data;
@@ -191,7 +231,7 @@ describe('simulator: CorePro/Helix external accounts', () => {
       assert.deepEqual([a.status, a.isActive, a.statusDate], ['Archived', false, '2025-06-10T12:00:05.000+00:00']);
     });
 
-    it('getByTag URL-decodes the tag and only finds the customer\'s own accounts', async () => {
+    it("getByTag URL-decodes the tag and only finds the customer's own accounts", async () => {
       const tag = 'trip/2025 ü?&';
       const id = await added('create', { tag });
       const r = await call('GET', `/externalAccount/getByTag/1002/${encodeURIComponent(tag)}`);
@@ -202,10 +242,16 @@ describe('simulator: CorePro/Helix external accounts', () => {
       assertFail(await call('GET', `/externalAccount/getByTag/1002/${encodeURIComponent('TRIP/2025 ü?&')}`), 404, 62100);
     });
 
-    it('list returns the customer\'s accounts in id order, including Archived; [] when none', async () => {
+    it("list returns the customer's accounts in id order, including Archived; [] when none", async () => {
       const r = await call('GET', '/externalAccount/list/1001');
       assertOk(r);
-      assert.deepEqual(r.body.data.map((a: { externalAccountId: number; status: string }) => [a.externalAccountId, a.status]), [[3001, 'Verified'], [3002, 'Archived']]);
+      assert.deepEqual(
+        r.body.data.map((a: { externalAccountId: number; status: string }) => [a.externalAccountId, a.status]),
+        [
+          [3001, 'Verified'],
+          [3002, 'Archived'],
+        ],
+      );
       assert.deepEqual(Object.keys(r.body.data[0]).sort(), OBJECT_FIELDS);
       assert.deepEqual((await call('GET', '/externalAccount/list/1002')).body.data, []);
     });
@@ -220,7 +266,7 @@ describe('simulator: CorePro/Helix external accounts', () => {
       assertFail(await call('GET', '/externalAccount/list/x1'), 400, 50400);
     });
 
-    it('accepts the SDKs\' lower-case paths and any casing of the fixed parts', async () => {
+    it("accepts the SDKs' lower-case paths and any casing of the fixed parts", async () => {
       const r = await call('POST', '/externalaccount/initiate', { ...PERSON, tag: 'Lower Case' });
       assertOk(r);
       const id = r.body.data.externalAccountId as number;
@@ -395,7 +441,7 @@ describe('simulator: CorePro/Helix external accounts', () => {
       assertFail(await post('verify', { ...wrong, amount2: 0.28 }), 400, 62206);
     });
 
-    it('answers 62201 for an unknown id, another customer\'s account or an Archived one', async () => {
+    it("answers 62201 for an unknown id, another customer's account or an Archived one", async () => {
       const id = await added('initiate');
       const ok = { customerId: 1002, externalAccountId: id, amount1: 0.18, amount2: 0.28 };
       assertFail(await post('verify', { ...ok, externalAccountId: 9999 }), 400, 62201);
@@ -530,7 +576,12 @@ describe('simulator: CorePro/Helix external accounts', () => {
     });
 
     it('still lets fault injection answer a raw 429', async () => {
-      sim.server.injectFault({ path: '/externalAccount/list/*', status: 429, body: { errors: [{ code: 50429, message: 'slow down' }] }, headers: { 'retry-after': '2' } });
+      sim.server.injectFault({
+        path: '/externalAccount/list/*',
+        status: 429,
+        body: { errors: [{ code: 50429, message: 'slow down' }] },
+        headers: { 'retry-after': '2' },
+      });
       const r = await call('GET', '/externalAccount/list/1001');
       assert.deepEqual([r.status, r.body.errors[0].code, r.headers.get('retry-after')], [429, 50429, '2']);
     });
@@ -547,7 +598,10 @@ describe('simulator: CorePro/Helix external accounts', () => {
       sim.helix.addCustomer(2001, 'business');
       assert.equal((await call('POST', '/__sim/reset')).status, 200);
       const list = await call('GET', '/externalAccount/list/1001');
-      assert.deepEqual(list.body.data.map((a: { status: string }) => a.status), ['Verified', 'Archived']);
+      assert.deepEqual(
+        list.body.data.map((a: { status: string }) => a.status),
+        ['Verified', 'Archived'],
+      );
       assert.equal('throttle' in list.body, false);
       assertFail(await call('GET', '/externalAccount/getByTag/1002/temp'), 404, 62100);
       assertFail(await call('GET', '/externalAccount/list/2001'), 404, 62000);

@@ -22,8 +22,20 @@ const START = '2025-06-10T12:00:00.000Z';
 const DAY = 24 * 60 * 60 * 1000;
 const CARD = { paymentType: 'card', cardNumber: '4111111111111111', cardCode: '123', expMonth: '02', expYear: '2040', zipcode: '12345', name: 'Test User' };
 const DOCUMENTED = [
-  'auth.success', 'auth.invalid', 'auth.deleted', 'auth.hold', 'auth.needs-resync', 'bill.created', 'bill.update', 'bill.upcoming',
-  'bill.scheduled-payment-notice', 'bill.payment.scheduled', 'bill.payment.sent', 'bill.payment.failed', 'bill.payment.cancelled', 'swap.success',
+  'auth.success',
+  'auth.invalid',
+  'auth.deleted',
+  'auth.hold',
+  'auth.needs-resync',
+  'bill.created',
+  'bill.update',
+  'bill.upcoming',
+  'bill.scheduled-payment-notice',
+  'bill.payment.scheduled',
+  'bill.payment.sent',
+  'bill.payment.failed',
+  'bill.payment.cancelled',
+  'swap.success',
 ];
 
 const str = (v: unknown, label: string): string => {
@@ -65,8 +77,10 @@ describe('simulator: Biller Direct webhooks', () => {
 
   const control = (method: string, path: string, json?: unknown): Promise<Reply> => call(method, `/__sim/billerdirect/webhooks${path}`, json, null);
 
-  const newClient = async (): Promise<string> => str(field(await api('POST', '/client', { identifier: `u-${Math.random().toString(36).slice(2)}` }), 'clientId'), 'clientId');
-  const addCard = async (clientId: string): Promise<string> => str(field(await api('POST', '/payment', { clientId, ...CARD }), 'paymentMethodId'), 'paymentMethodId');
+  const newClient = async (): Promise<string> =>
+    str(field(await api('POST', '/client', { identifier: `u-${Math.random().toString(36).slice(2)}` }), 'clientId'), 'clientId');
+  const addCard = async (clientId: string): Promise<string> =>
+    str(field(await api('POST', '/payment', { clientId, ...CARD }), 'paymentMethodId'), 'paymentMethodId');
   const newAuth = async (clientId: string, companyId: string, form: Record<string, unknown>): Promise<string> =>
     str(field(await api('POST', '/auth', { clientId, companyId, items: ['bill'], form: { password: 'pw', ...form } }), 'authId'), 'authId');
   const billOf = (authId: string): string => {
@@ -163,8 +177,14 @@ describe('simulator: Biller Direct webhooks', () => {
         assert.equal(r.path, '/hook');
         assert.deepEqual(eventOf(r, wrap), sim.billerDirect.events[i]);
       });
-      assert.deepEqual(received.map((r) => eventOf(r, wrap).type), types);
-      assert.deepEqual(sim.webhooks.deliveries.map((d) => [d.eventId, d.type, d.status, d.error]), sim.billerDirect.events.map((e) => [e._id, e.type, 204, undefined]));
+      assert.deepEqual(
+        received.map((r) => eventOf(r, wrap).type),
+        types,
+      );
+      assert.deepEqual(
+        sim.webhooks.deliveries.map((d) => [d.eventId, d.type, d.status, d.error]),
+        sim.billerDirect.events.map((e) => [e._id, e.type, 204, undefined]),
+      );
     });
   }
 
@@ -178,13 +198,22 @@ describe('simulator: Biller Direct webhooks', () => {
     assert.equal(moved.status, 201);
     assert.deepEqual(field(moved.body, 'payload'), {
       resource: { id: billId, type: 'bill' },
-      data: { company: { name: 'Regular Company 1' }, bill: { dueDate: { previous: due.replace('T', ' ').replace('Z', ''), current: '2025-07-01 00:00:00.000' } } },
+      data: {
+        company: { name: 'Regular Company 1' },
+        bill: { dueDate: { previous: due.replace('T', ' ').replace('Z', ''), current: '2025-07-01 00:00:00.000' } },
+      },
     });
     assert.equal(field(await api('GET', `/bill/${billId}`), 'bill', 'dueDate'), '2025-07-01T00:00:00.000Z');
     const resync = await control('POST', '/trigger', { type: 'auth.needs-resync', authId });
-    assert.deepEqual(field(resync.body, 'payload'), { resource: { id: authId, type: 'auth' }, data: { company: { _id: CO.regular1, name: 'Regular Company 1' } } });
+    assert.deepEqual(field(resync.body, 'payload'), {
+      resource: { id: authId, type: 'auth' },
+      data: { company: { _id: CO.regular1, name: 'Regular Company 1' } },
+    });
     await sim.webhooks.flush();
-    assert.deepEqual(received.slice(-2).map((r) => eventOf(r)), sim.billerDirect.events.slice(-2));
+    assert.deepEqual(
+      received.slice(-2).map((r) => eventOf(r)),
+      sim.billerDirect.events.slice(-2),
+    );
     assert.equal((await control('POST', '/trigger', { type: 'auth.needs-resync', authId: 'nope' })).status, 404);
     assert.equal((await control('POST', '/trigger', { type: 'bill.scheduled-payment-notice', billId, dueDate: 'soon' })).status, 400);
     assert.equal((await control('POST', '/trigger', { type: 'bill.issued', billId })).status, 400);
@@ -198,7 +227,11 @@ describe('simulator: Biller Direct webhooks', () => {
     assert.deepEqual([mfa.type, mfa.payload.resource], ['auth.mfa-required', { id: clientId, type: 'client' }]);
     const data = mfa.payload.data as { method: string; token: string; input: Array<{ identifier: string }> };
     assert.equal(data.method, 'questions');
-    await api('POST', '/auth/step', { token: data.token, method: 'questions', security: data.input.map((q) => ({ identifier: q.identifier, answer: 'Austin' })) });
+    await api('POST', '/auth/step', {
+      token: data.token,
+      method: 'questions',
+      security: data.input.map((q) => ({ identifier: q.identifier, answer: 'Austin' })),
+    });
     await sim.webhooks.flush();
     const success = eventOf(received[1]);
     assert.deepEqual([success.type, field(success.payload.data, 'auth', '_id')], ['auth.success', authId]);
@@ -300,7 +333,10 @@ describe('simulator: Biller Direct webhooks', () => {
     answerStatus = 500;
     await newAuth(clientId, CO.regular1, { username: 'testfail' });
     await sim.webhooks.flush();
-    assert.deepEqual(sim.webhooks.deliveries.map((d) => [d.type, d.status, d.error, d.url]), [['auth.invalid', 500, 'HTTP 500', hookUrl]]);
+    assert.deepEqual(
+      sim.webhooks.deliveries.map((d) => [d.type, d.status, d.error, d.url]),
+      [['auth.invalid', 500, 'HTTP 500', hookUrl]],
+    );
 
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -311,7 +347,10 @@ describe('simulator: Biller Direct webhooks', () => {
     assert.equal(field(await api('GET', `/auth/list/${clientId}`), 'data', '1', '_id'), authId);
     await sim.webhooks.flush();
     const refused = sim.webhooks.deliveries.slice(1);
-    assert.deepEqual(refused.map((d) => d.type), ['auth.success', 'bill.created', 'bill.update']);
+    assert.deepEqual(
+      refused.map((d) => d.type),
+      ['auth.success', 'bill.created', 'bill.update'],
+    );
     for (const d of refused) assert.deepEqual([d.status, d.url, /ECONNREFUSED/.test(d.error ?? '')], [0, deadUrl, true]);
 
     hang = true;
@@ -320,7 +359,10 @@ describe('simulator: Biller Direct webhooks', () => {
     await newAuth(clientId, CO.regular3, { username: 'testhold' });
     await sim.webhooks.flush();
     assert.ok(Date.now() - started < 2000);
-    assert.deepEqual(sim.webhooks.deliveries.slice(4).map((d) => [d.type, d.status, d.error]), [['auth.hold', 0, 'no answer within 200 ms']]);
+    assert.deepEqual(
+      sim.webhooks.deliveries.slice(4).map((d) => [d.type, d.status, d.error]),
+      [['auth.hold', 0, 'no answer within 200 ms']],
+    );
 
     hang = false;
     answerStatus = 200;
@@ -333,13 +375,21 @@ describe('simulator: Biller Direct webhooks', () => {
   it('control endpoints configure, report, emit, flush and switch off over HTTP', async () => {
     const recipient = rsaPair();
     const set = await control('POST', '', {
-      url: hookUrl, bearerToken: 'tok', signing: { issuer: 'q2' }, encryption: { publicKey: recipient.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'k1' },
+      url: hookUrl,
+      bearerToken: 'tok',
+      signing: { issuer: 'q2' },
+      encryption: { publicKey: recipient.publicKey.export({ type: 'spki', format: 'pem' }).toString(), kid: 'k1' },
     });
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.deepEqual(set.body, {
-      url: hookUrl, wrap: true, timeoutMs: 3000, bearerToken: true,
+      url: hookUrl,
+      wrap: true,
+      timeoutMs: 3000,
+      bearerToken: true,
       signing: { kid: sim.billerDirect.partnerKeys[0].kid, header: 'signature', partnerKey: true, expiresInSeconds: 300, issuer: 'q2' },
-      encryption: { kid: 'k1', alg: 'RSA-OAEP', enc: 'A256GCM' }, deliveries: 0, inFlight: 0,
+      encryption: { kid: 'k1', alg: 'RSA-OAEP', enc: 'A256GCM' },
+      deliveries: 0,
+      inFlight: 0,
     });
     const emitted = await control('POST', '/emit', { event: { type: 'bill.something-new', payload: { resource: { id: 'b1', type: 'bill' }, data: {} } } });
     assert.equal(emitted.status, 202);
@@ -352,7 +402,10 @@ describe('simulator: Biller Direct webhooks', () => {
     await jwtVerify(str(received[0].headers.signature, 'signature'), createLocalJWKSet(await partnerJwks()), { issuer: 'q2' });
 
     const patched = await control('PATCH', '', { encryption: null, wrap: false, signing: false });
-    assert.deepEqual([field(patched.body, 'encryption'), field(patched.body, 'wrap'), field(patched.body, 'signing'), field(patched.body, 'bearerToken')], [false, false, false, true]);
+    assert.deepEqual(
+      [field(patched.body, 'encryption'), field(patched.body, 'wrap'), field(patched.body, 'signing'), field(patched.body, 'bearerToken')],
+      [false, false, false, true],
+    );
     await control('POST', '/emit', { type: 'custom.bare', _id: 'e-1' });
     await control('POST', '/flush');
     assert.deepEqual(JSON.parse(received[1].raw), { type: 'custom.bare', _id: 'e-1' });
@@ -368,8 +421,14 @@ describe('simulator: Biller Direct webhooks', () => {
     assert.equal(received.length, 2);
     assert.deepEqual(sim.webhooks.deliveries, []);
 
-    for (const bad of [{ url: 'ftp://example.com/x' }, { url: hookUrl, encryption: { publicKey: 'x', alg: 'dir' } }, { signing: { kid: 'nope' } },
-      { signing: { privateKey: recipient.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } }, { nonsense: true }, [1]]) {
+    for (const bad of [
+      { url: 'ftp://example.com/x' },
+      { url: hookUrl, encryption: { publicKey: 'x', alg: 'dir' } },
+      { signing: { kid: 'nope' } },
+      { signing: { privateKey: recipient.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } },
+      { nonsense: true },
+      [1],
+    ]) {
       const r = await control('POST', '', bad);
       assert.equal(r.status, 400, JSON.stringify(bad));
       assert.equal(field(r.body, 'error'), 'bad_request');
@@ -391,11 +450,14 @@ describe('simulator: Biller Direct webhooks', () => {
     const quiet = await startSimulator();
     extra.push(quiet);
     const r = await fetch(`${quiet.url}/v1/client`, {
-      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'q' }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: 'q' }),
     });
     const clientId = str(field(await r.json(), 'clientId'), 'clientId');
     await fetch(`${quiet.url}/v1/auth`, {
-      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientId, companyId: CO.regular1, items: ['bill'], form: { username: 'test' } }),
     });
     await quiet.webhooks.flush();
@@ -408,17 +470,23 @@ describe('simulator: Biller Direct webhooks', () => {
     const other = await startSimulator({ billerDirectWebhooks: { url: hookUrl, timeoutMs: 10_000 } });
     hang = true;
     const r = await fetch(`${other.url}/v1/client`, {
-      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'h' }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: 'h' }),
     });
     const clientId = str(field(await r.json(), 'clientId'), 'clientId');
     await fetch(`${other.url}/v1/auth`, {
-      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientId, companyId: CO.regular1, items: ['bill'], form: { username: 'testfail' } }),
     });
     while (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const started = Date.now();
     await other.stop();
     assert.ok(Date.now() - started < 2000, 'stop() waited for the receiver');
-    assert.deepEqual(other.webhooks.deliveries.map((d) => [d.type, d.status, d.error]), [['auth.invalid', 0, 'simulator stopped']]);
+    assert.deepEqual(
+      other.webhooks.deliveries.map((d) => [d.type, d.status, d.error]),
+      [['auth.invalid', 0, 'simulator stopped']],
+    );
   });
 });

@@ -13,7 +13,20 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import type { SinonSpy } from 'sinon';
 import type { RunningSimulator } from '../lib/simulator';
-import { BD_REQUEST_ID, bdFailure, bdFlowWith, BILLER_DIRECT_CREDENTIALS, helper, loadBillerDirect, send, simulatorContext, useSimulator, type FlowNode, type Msg, type Outcome } from './harness';
+import {
+  BD_REQUEST_ID,
+  bdFailure,
+  bdFlowWith,
+  BILLER_DIRECT_CREDENTIALS,
+  helper,
+  loadBillerDirect,
+  send,
+  simulatorContext,
+  useSimulator,
+  type FlowNode,
+  type Msg,
+  type Outcome,
+} from './harness';
 
 const ctx = simulatorContext();
 
@@ -54,8 +67,19 @@ const ALL_IN_URL: Params = {
 };
 /** The node's properties as the editor saves them when nothing is set. */
 const BLANK: Json = {
-  product: 'connect', environment: 'sandbox', identifier: '', companyId: '', billId: '', swapId: '', paymentMethodId: '', items: '',
-  cardPaymentsOnly: false, startView: '', sessionId: '', skipOnboarding: false, allowOverrides: true,
+  product: 'connect',
+  environment: 'sandbox',
+  identifier: '',
+  companyId: '',
+  billId: '',
+  swapId: '',
+  paymentMethodId: '',
+  items: '',
+  cardPaymentsOnly: false,
+  startView: '',
+  sessionId: '',
+  skipOnboarding: false,
+  allowOverrides: true,
 };
 
 async function deploy(props: Json = {}, credentials?: Record<string, Record<string, string>>): Promise<RunningSimulator> {
@@ -110,7 +134,10 @@ function rawPairs(raw: string): Array<[string, string]> {
 
 /** Every text shown or logged since the flow was loaded: the runtime log and each node's status/warn/error/log. */
 function shownAndLogged(caught: readonly Msg[]): string[] {
-  const texts = helper.log().getCalls().map((call) => inspect(call.args, { depth: 6 }));
+  const texts = helper
+    .log()
+    .getCalls()
+    .map((call) => inspect(call.args, { depth: 6 }));
   const anyNode = helper.getNode('out') as unknown as Record<'status' | 'error' | 'warn' | 'log', SinonSpy>;
   for (const method of ['status', 'error', 'warn', 'log'] as const) {
     for (const call of anyNode[method].getCalls()) texts.push(`${method}: ${inspect(call.args, { depth: 6 })}`);
@@ -156,8 +183,28 @@ describe('Biller Direct SSO link node (q2-bd-sso-link)', () => {
       it(`${key} alone (node property, then msg.config over it)`, async () => {
         await deploy({ [key]: ALL_GIVEN[key] });
         assertLink(await send({ config: { token: 't' } }), 'connect', 'sandbox', { token: 't', [key]: ALL_IN_URL[key] });
-        const other: Json = { companyId: 'c-2', billId: 'b-2', swapId: 's-2', paymentMethodId: 'p-2', items: 'swap', cardPaymentsOnly: 'true', startView: 'brands', sessionId: 's2', skipOnboarding: 1 };
-        const expected: Params = { companyId: 'c-2', billId: 'b-2', swapId: 's-2', paymentMethodId: 'p-2', items: 'swap', cardPaymentsOnly: 'true', startView: 'brands', sessionId: 's2', skipOnboarding: 'true' };
+        const other: Json = {
+          companyId: 'c-2',
+          billId: 'b-2',
+          swapId: 's-2',
+          paymentMethodId: 'p-2',
+          items: 'swap',
+          cardPaymentsOnly: 'true',
+          startView: 'brands',
+          sessionId: 's2',
+          skipOnboarding: 1,
+        };
+        const expected: Params = {
+          companyId: 'c-2',
+          billId: 'b-2',
+          swapId: 's-2',
+          paymentMethodId: 'p-2',
+          items: 'swap',
+          cardPaymentsOnly: 'true',
+          startView: 'brands',
+          sessionId: 's2',
+          skipOnboarding: 'true',
+        };
         assertLink(await send({ config: { token: 't', [key]: other[key] } }), 'connect', 'sandbox', { token: 't', [key]: expected[key] });
       });
     }
@@ -165,13 +212,28 @@ describe('Biller Direct SSO link node (q2-bd-sso-link)', () => {
     it('msg.config wins over node properties, parameter by parameter; the others keep the node’s value', async () => {
       await deploy({ companyId: 'node-company', billId: 'node-bill', sessionId: 'node-session' });
       assertLink(await send({ config: { token: 't', billId: 'msg-bill', swapId: 'msg-swap' } }), 'connect', 'sandbox', {
-        token: 't', companyId: 'node-company', billId: 'msg-bill', swapId: 'msg-swap', sessionId: 'node-session',
+        token: 't',
+        companyId: 'node-company',
+        billId: 'msg-bill',
+        swapId: 'msg-swap',
+        sessionId: 'node-session',
       });
     });
 
     it('blanks are left out: empty strings, false, null; identifier, product and environment are never URL parameters', async () => {
       await deploy({ identifier: 'someone', product: 'connect', environment: 'production' });
-      const config = { token: 'tok-5', companyId: '', billId: null, swapId: '', paymentMethodId: '', items: '', cardPaymentsOnly: false, startView: '', sessionId: '', skipOnboarding: false };
+      const config = {
+        token: 'tok-5',
+        companyId: '',
+        billId: null,
+        swapId: '',
+        paymentMethodId: '',
+        items: '',
+        cardPaymentsOnly: false,
+        startView: '',
+        sessionId: '',
+        skipOnboarding: false,
+      };
       const { raw } = assertLink(await send({ config }), 'connect', 'production', { token: 'tok-5' });
       assert.equal(raw, 'https://connect.q2open.io/?token=tok-5');
     });
@@ -184,7 +246,14 @@ describe('Biller Direct SSO link node (q2-bd-sso-link)', () => {
     it('special characters are URL-encoded (token and every text parameter) and read back unchanged', async () => {
       await deploy({ product: 'biller-direct' });
       const nasty = (name: string): string => `${name} a&b=c?d#e/f+g%h é😀`;
-      const config = { token: nasty('tok'), companyId: nasty('co'), billId: nasty('bill'), swapId: nasty('swap'), paymentMethodId: nasty('pm'), sessionId: nasty('sess') };
+      const config = {
+        token: nasty('tok'),
+        companyId: nasty('co'),
+        billId: nasty('bill'),
+        swapId: nasty('swap'),
+        paymentMethodId: nasty('pm'),
+        sessionId: nasty('sess'),
+      };
       const { raw, url } = assertLink(await send({ config }), 'biller-direct', 'sandbox', config);
       assert.ok(raw.startsWith('https://sb-biller-direct.q2open.io/?'), raw);
       assert.equal(url.hash, '', 'a # in a value does not start a fragment');
@@ -221,7 +290,9 @@ describe('Biller Direct SSO link node (q2-bd-sso-link)', () => {
         assert.equal(out.statusCode, 200);
         assert.match(String(out.q2?.requestId), BD_REQUEST_ID, 'msg.q2.requestId from create-token');
         // the token is a live SSO token of that client
-        const res = await fetch(`${sim.url}/v1/payment/list/${client._id}`, { headers: { authorization: `Bearer ${issued[0].token}`, accept: 'application/json' } });
+        const res = await fetch(`${sim.url}/v1/payment/list/${client._id}`, {
+          headers: { authorization: `Bearer ${issued[0].token}`, accept: 'application/json' },
+        });
         assert.equal(res.status, 200);
       });
     }
@@ -299,7 +370,10 @@ describe('Biller Direct SSO link node (q2-bd-sso-link)', () => {
       assert.equal(caught.length, 1);
       assert.equal((caught[0].config as Json | undefined)?.token, undefined, 'msg.config.token removed before Catch');
       const texts = shownAndLogged(caught);
-      assert.ok(texts.some((t) => t.startsWith('status: ')), 'statuses were recorded');
+      assert.ok(
+        texts.some((t) => t.startsWith('status: ')),
+        'statuses were recorded',
+      );
       for (const secret of [given, ...issued]) {
         for (const text of texts) assert.ok(!text.includes(secret), `a token was shown or logged: ${text.slice(0, 200)}`);
       }

@@ -93,10 +93,7 @@ describe('tokens (Node-RED)', () => {
       assert.equal(sim.platform.tokensIssued, 1);
       const actions = actionRequests(sim);
       assert.equal(actions.length, 50);
-      assert.deepEqual(
-        [...new Set(actions.map((r) => r.path))].sort(),
-        ['/v2/GetAccountList', '/v2/LookupCustomer', '/v2/LookupUser'],
-      );
+      assert.deepEqual([...new Set(actions.map((r) => r.path))].sort(), ['/v2/GetAccountList', '/v2/LookupCustomer', '/v2/LookupUser']);
       assert.equal(new Set(actions.map(bearerOf)).size, 1, 'every request carried the same token');
       // each node showed its first message at once, and redrew its counts a few times, not once per message
       for (const id of ids) {

@@ -23,7 +23,14 @@ const ctx = simulatorContext();
 
 const ACCOUNT = { ABA: '022222222', Account: '99887766', AccountType: 'Checking', LogonName: 'retail0', AllowDeposit: true, AllowWithdrawal: false };
 const ENROLLMENT = {
-  Customer: { Name: 'Jane Doe', Address1: '13785 Research Blvd', City: 'Austin', State: 'TX', Zip: '78750', Phones: [{ Phone: '5121234567', PhoneType: 'Mobile' }] },
+  Customer: {
+    Name: 'Jane Doe',
+    Address1: '13785 Research Blvd',
+    City: 'Austin',
+    State: 'TX',
+    Zip: '78750',
+    Phones: [{ Phone: '5121234567', PhoneType: 'Mobile' }],
+  },
   User: { LogonName: 'jdoe01', FirstName: 'Jane', LastName: 'Doe', GroupID: 4 },
 };
 
@@ -35,7 +42,6 @@ function enrollment(edit: (e: Enrollment & Record<string, unknown>) => void): En
   edit(copy);
   return copy;
 }
-
 
 interface Invalid {
   title: string;
@@ -98,15 +104,13 @@ const cases: Invalid[] = [
     names: ['msg.config'],
   },
   // ---- ids: a path value that is not a positive integer is refused, so it cannot change the route ----
-  ...[0, -1, 1.5, '../1', '1/../2', '3?force=true', '3#x', '3.0', ' 3', '%2e%2e', '0x10', ''].map(
-    (userID): Invalid => ({
-      title: `msg.config.userID ${JSON.stringify(userID)}`,
-      type: 'q2-delete-user',
-      node: { userID: userID === '' ? '' : '3' },
-      msg: () => ({ config: { userID } }),
-      names: [userID === '' ? 'userID' : 'msg.config.userID'],
-    }),
-  ),
+  ...[0, -1, 1.5, '../1', '1/../2', '3?force=true', '3#x', '3.0', ' 3', '%2e%2e', '0x10', ''].map((userID): Invalid => ({
+    title: `msg.config.userID ${JSON.stringify(userID)}`,
+    type: 'q2-delete-user',
+    node: { userID: userID === '' ? '' : '3' },
+    msg: () => ({ config: { userID } }),
+    names: [userID === '' ? 'userID' : 'msg.config.userID'],
+  })),
   {
     title: 'the node’s own userID "../1"',
     type: 'q2-delete-user',

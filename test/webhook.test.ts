@@ -24,7 +24,19 @@ import type { SinonSpy } from 'sinon';
 import { CompactEncrypt, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type KeyLike } from 'jose';
 import { readExample } from '../lib/dev/examples';
 import { BILLER_DIRECT_COMPANY_IDS as CO, type BdEvent, type RunningSimulator } from '../lib/simulator';
-import { bdApi, CORE_NODES, bdDueDate, bdFlowWith, BILLER_DIRECT_CREDENTIALS, helper, NODES, simulatorContext, useSimulator, type FlowNode, type Msg } from './harness';
+import {
+  bdApi,
+  CORE_NODES,
+  bdDueDate,
+  bdFlowWith,
+  BILLER_DIRECT_CREDENTIALS,
+  helper,
+  NODES,
+  simulatorContext,
+  useSimulator,
+  type FlowNode,
+  type Msg,
+} from './harness';
 
 const ctx = simulatorContext();
 
@@ -32,8 +44,20 @@ type Json = Record<string, unknown>;
 type HttpApp = (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void;
 
 const DOCUMENTED = [
-  'auth.success', 'auth.invalid', 'auth.deleted', 'auth.hold', 'auth.needs-resync', 'bill.created', 'bill.upcoming', 'bill.update',
-  'bill.scheduled-payment-notice', 'bill.payment.sent', 'bill.payment.scheduled', 'bill.payment.cancelled', 'bill.payment.failed', 'swap.success',
+  'auth.success',
+  'auth.invalid',
+  'auth.deleted',
+  'auth.hold',
+  'auth.needs-resync',
+  'bill.created',
+  'bill.upcoming',
+  'bill.update',
+  'bill.scheduled-payment-notice',
+  'bill.payment.sent',
+  'bill.payment.scheduled',
+  'bill.payment.cancelled',
+  'bill.payment.failed',
+  'swap.success',
 ] as const;
 const RESOURCE: Record<string, string> = { auth: 'auth', bill: 'bill', swap: 'swap' };
 const DAY = 24 * 60 * 60 * 1000;
@@ -115,12 +139,19 @@ async function receivedCount(n: number): Promise<Msg[]> {
 /** Nothing reached the output (given time to arrive). */
 async function nothingEmitted(): Promise<void> {
   await settle(150);
-  assert.deepEqual(received.map((m) => m.topic), [], 'nothing may be emitted');
+  assert.deepEqual(
+    received.map((m) => m.topic),
+    [],
+    'nothing may be emitted',
+  );
 }
 
 /** Every text the runtime logged or a node showed (warn, error, log, status) since the flow was loaded. */
 function loggedTexts(): string[] {
-  const texts = helper.log().getCalls().map((call) => JSON.stringify(call.args));
+  const texts = helper
+    .log()
+    .getCalls()
+    .map((call) => JSON.stringify(call.args));
   const anyNode = helper.getNode('out') as unknown as Record<'status' | 'error' | 'warn' | 'log', SinonSpy>;
   for (const method of ['status', 'error', 'warn', 'log'] as const) {
     for (const call of anyNode[method].getCalls()) texts.push(`${method}: ${JSON.stringify(call.args)}`);
@@ -138,7 +169,10 @@ async function rejected(reply: Reply, status: number, token?: string): Promise<v
   assert.equal(reply.status, status, `HTTP ${status} expected, got ${reply.status} ${reply.body}`);
   await nothingEmitted();
   const warned = warnings();
-  assert.ok(warned.some((w) => w.includes(String(status))), `a warning naming HTTP ${status}: ${JSON.stringify(warned)}`);
+  assert.ok(
+    warned.some((w) => w.includes(String(status))),
+    `a warning naming HTTP ${status}: ${JSON.stringify(warned)}`,
+  );
   if (token) {
     const parts = token.split('.').filter((p) => p.length >= 8);
     for (const text of loggedTexts()) {
@@ -224,7 +258,11 @@ function billOf(sim: RunningSimulator, authId: string): string {
 }
 
 async function trigger(sim: RunningSimulator, body: Json): Promise<void> {
-  const res = await fetch(`${sim.url}/__sim/billerdirect/webhooks/trigger`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sim.url}/__sim/billerdirect/webhooks/trigger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 201, await res.text());
 }
 
@@ -302,7 +340,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
           assert.ok(reply.ms < 1000, `answered in ${reply.ms} ms`);
         }
         const msgs = await receivedCount(DOCUMENTED.length);
-        assert.deepEqual(msgs.map((m) => m.topic), [...DOCUMENTED]);
+        assert.deepEqual(
+          msgs.map((m) => m.topic),
+          [...DOCUMENTED],
+        );
         msgs.forEach((m, i) => assert.deepEqual(m.payload, events[i], `${DOCUMENTED[i]}: msg.payload is the event`));
       });
     }
@@ -324,7 +365,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       const sent = ['auth.hold', 'auth.success', 'bill.created', 'bill.payment.failed', 'bill.something-new'].map((t) => makeEvent(t));
       for (const event of sent) assert.equal((await post(URL_PATH, { event })).status, 200, event.type);
       const msgs = await receivedCount(2);
-      assert.deepEqual(msgs.map((m) => m.topic), ['auth.success', 'bill.payment.failed']);
+      assert.deepEqual(
+        msgs.map((m) => m.topic),
+        ['auth.success', 'bill.payment.failed'],
+      );
     });
 
     it('end to end: the simulator posts all 14 documented types (signed; bare bodies) and each is emitted in order', async () => {
@@ -332,10 +376,17 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       sim.webhooks.configure({ url: `${base}/q2/sim`, wrap: false });
       await driveEverything(sim);
       const events = sim.billerDirect.events;
-      for (const type of DOCUMENTED) assert.ok(events.some((e) => e.type === type), `the simulator produced ${type}`);
+      for (const type of DOCUMENTED)
+        assert.ok(
+          events.some((e) => e.type === type),
+          `the simulator produced ${type}`,
+        );
       deliveredWith(sim, 200);
       const msgs = await receivedCount(events.length);
-      assert.deepEqual(msgs.map((m) => m.topic), events.map((e) => e.type));
+      assert.deepEqual(
+        msgs.map((m) => m.topic),
+        events.map((e) => e.type),
+      );
       msgs.forEach((m, i) => assert.deepEqual(m.payload, events[i]));
     });
   });
@@ -349,7 +400,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       const second = makeEvent('bill.created');
       assert.equal((await post(URL_PATH, { event: second }, { signature: await sign({ key: other.privateKey, kid: 'k2' }) })).status, 200);
       const msgs = await receivedCount(2);
-      assert.deepEqual(msgs.map((m) => m.payload), [event, second]);
+      assert.deepEqual(
+        msgs.map((m) => m.payload),
+        [event, second],
+      );
     });
 
     it('keys as a JWKS marked use:"enc" (B10: chosen by kid only): a valid token passes', async () => {
@@ -362,7 +416,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
 
     it('iss and aud are checked when set: matching ones pass', async () => {
       await deploy({ keySource: 'keys', issuer: 'q2-issuer', audience: 'partner-app' }, { signingKeys: await exportSPKI(signer.publicKey) });
-      assert.equal((await post(URL_PATH, { event: makeEvent('auth.success') }, { signature: await sign({ iss: 'q2-issuer', aud: 'partner-app' }) })).status, 200);
+      assert.equal(
+        (await post(URL_PATH, { event: makeEvent('auth.success') }, { signature: await sign({ iss: 'q2-issuer', aud: 'partner-app' }) })).status,
+        200,
+      );
       await receivedCount(1);
     });
 
@@ -389,12 +446,16 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       for (const source of ['PEM', 'JWKS'] as const) {
         for (const [what, make] of cases) {
           it(`${source}: ${what}`, async () => {
-            const signingKeys = source === 'PEM' ? await exportSPKI(signer.publicKey) : JSON.stringify({ keys: [await jwkOf(signer.publicKey, 'k1', { use: 'enc' })] });
+            const signingKeys =
+              source === 'PEM' ? await exportSPKI(signer.publicKey) : JSON.stringify({ keys: [await jwkOf(signer.publicKey, 'k1', { use: 'enc' })] });
             await deploy({ keySource: 'keys', issuer: 'q2-issuer', audience: 'partner-app' }, { signingKeys });
             const token = await make();
             await rejected(await post(URL_PATH, { event: makeEvent('auth.success') }, { signature: token }), 401, token);
             // the same node accepts a good token: the rejection was the token's, not the node's
-            assert.equal((await post(URL_PATH, { event: makeEvent('auth.success') }, { signature: await sign({ iss: 'q2-issuer', aud: 'partner-app' }) })).status, 200);
+            assert.equal(
+              (await post(URL_PATH, { event: makeEvent('auth.success') }, { signature: await sign({ iss: 'q2-issuer', aud: 'partner-app' }) })).status,
+              200,
+            );
             await receivedCount(1);
           });
         }
@@ -432,7 +493,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       await newAuth(sim, clientId, CO.regular1, { username: 'testfail' });
       await sim.webhooks.flush();
       deliveredWith(sim, 200);
-      assert.deepEqual((await receivedCount(1)).map((m) => m.topic), ['auth.invalid']);
+      assert.deepEqual(
+        (await receivedCount(1)).map((m) => m.topic),
+        ['auth.invalid'],
+      );
     });
 
     describe('keys from a q2-bd-config connection (/partner/public-keys)', () => {
@@ -443,10 +507,16 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
         await newAuth(sim, clientId, CO.regular1, { username: 'test' }); // the legacy `test` credential
         await sim.webhooks.flush();
         const events = sim.billerDirect.events;
-        assert.deepEqual(events.map((e) => e.type), ['auth.success', 'bill.created', 'bill.update']);
+        assert.deepEqual(
+          events.map((e) => e.type),
+          ['auth.success', 'bill.created', 'bill.update'],
+        );
         deliveredWith(sim, 200);
         const msgs = await receivedCount(3);
-        assert.deepEqual(msgs.map((m) => m.topic), events.map((e) => e.type));
+        assert.deepEqual(
+          msgs.map((m) => m.topic),
+          events.map((e) => e.type),
+        );
         msgs.forEach((m, i) => assert.deepEqual(m.payload, events[i]));
         const fetched = sim.server.requests.filter((r) => r.path === '/v1/partner/public-keys');
         assert.equal(fetched.length, 1, 'the partner keys are fetched once and cached');
@@ -460,7 +530,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
         await newAuth(sim, await newClient(sim), CO.regular1, { username: 'testhold' });
         await sim.webhooks.flush();
         deliveredWith(sim, 200);
-        assert.deepEqual((await receivedCount(1)).map((m) => m.topic), ['auth.hold']);
+        assert.deepEqual(
+          (await receivedCount(1)).map((m) => m.topic),
+          ['auth.hold'],
+        );
       });
 
       const simCases: Array<[string, (sim: RunningSimulator) => Json]> = [
@@ -502,7 +575,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       deliveredWith(sim, 200);
       const events = sim.billerDirect.events;
       const msgs = await receivedCount(events.length);
-      assert.deepEqual(msgs.map((m) => m.payload), [...events]);
+      assert.deepEqual(
+        msgs.map((m) => m.payload),
+        [...events],
+      );
     });
 
     it('end to end: a JWE for another key (undecryptable) → 400, nothing emitted', async () => {
@@ -532,7 +608,11 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
     it('a disallowed algorithm → 400 (RSA1_5 + A128CBC-HS256 as in the B9 example, RSA-OAEP-256, A128GCM); allowed when configured', async () => {
       await deployDecrypting();
       const event = makeEvent('auth.success');
-      for (const header of [{ alg: 'RSA1_5', enc: 'A128CBC-HS256' }, { alg: 'RSA-OAEP-256', enc: 'A256GCM' }, { alg: 'RSA-OAEP', enc: 'A128GCM' }]) {
+      for (const header of [
+        { alg: 'RSA1_5', enc: 'A128CBC-HS256' },
+        { alg: 'RSA-OAEP-256', enc: 'A256GCM' },
+        { alg: 'RSA-OAEP', enc: 'A128GCM' },
+      ]) {
         await rejected(await post('/q2/sim', await encrypt({ event }, recipient.publicKey, header)), 400);
       }
       await helper.unload();
@@ -584,7 +664,15 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
 
     it('a body that is not an event → 400', async () => {
       await deploy();
-      for (const body of [{ foo: 1 }, { event: 'auth.success' }, { event: { type: '' } }, { event: { _id: 'x', type: 7 } }, [makeEvent('auth.success')], 'just a string', 42]) {
+      for (const body of [
+        { foo: 1 },
+        { event: 'auth.success' },
+        { event: { type: '' } },
+        { event: { _id: 'x', type: 7 } },
+        [makeEvent('auth.success')],
+        'just a string',
+        42,
+      ]) {
         await rejected(await post(URL_PATH, JSON.stringify(body)), 400);
       }
     });
@@ -643,7 +731,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       await nothingEmitted();
       context.set('q2SeenEventIds', undefined);
       assert.equal((await post(URL_PATH, { event })).status, 200);
-      assert.deepEqual((await receivedCount(1)).map((m) => (m.payload as BdEvent)._id), [event._id]);
+      assert.deepEqual(
+        (await receivedCount(1)).map((m) => (m.payload as BdEvent)._id),
+        [event._id],
+      );
       // an entry older than the window is forgotten (and pruned)
       received = [];
       context.set('q2SeenEventIds', { [planted._id]: Date.now() - 3601 * 1000 });
@@ -713,13 +804,19 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       const { sim } = ctx;
       const { nodes } = readExample(`billerdirect-events/${file}`);
       const connections = nodes.filter((n) => n.type === 'q2-bd-config');
-      assert.deepEqual(connections.map((n) => [n.id, n.baseUrl]), [[CONNECTION_ID, 'http://127.0.0.1:8870/v1']], 'the shared Biller Direct connection');
+      assert.deepEqual(
+        connections.map((n) => [n.id, n.baseUrl]),
+        [[CONNECTION_ID, 'http://127.0.0.1:8870/v1']],
+        'the shared Biller Direct connection',
+      );
       const zs = new Set(nodes.map((n) => n.z).filter((z): z is string => typeof z === 'string'));
       assert.equal(zs.size, 1);
       const [z] = [...zs];
       const flow: FlowNode[] = [{ id: z, type: 'tab', label: file }, ...nodes.map((n) => (n.type === 'q2-bd-config' ? { ...n, baseUrl: `${sim.url}/v1` } : n))];
       const types = new Set(flow.map((n) => n.type));
-      const core = Object.entries(CORE).filter(([t]) => types.has(t)).map(([, m]) => m);
+      const core = Object.entries(CORE)
+        .filter(([t]) => types.has(t))
+        .map(([, m]) => m);
       await helper.load([...NODES, probe, ...core], flow, { [CONNECTION_ID]: BILLER_DIRECT_CREDENTIALS });
       seen = new Map();
       for (const debug of flow.filter((n) => n.type === 'debug')) {
@@ -750,14 +847,25 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       for (const type of DOCUMENTED) {
         const ids = at(`bde1-${type.replace(/\./g, '-')}`).map((m) => (m.payload as BdEvent)._id);
         assert.ok(ids.length > 0, `${type} reached its debug node`);
-        assert.deepEqual(ids, events.filter((e) => e.type === type).map((e) => e._id), type);
+        assert.deepEqual(
+          ids,
+          events.filter((e) => e.type === type).map((e) => e._id),
+          type,
+        );
       }
-      assert.deepEqual(at('bde1-other').map((m) => m.topic), events.filter((e) => !(DOCUMENTED as readonly string[]).includes(e.type)).map((e) => e.type));
+      assert.deepEqual(
+        at('bde1-other').map((m) => m.topic),
+        events.filter((e) => !(DOCUMENTED as readonly string[]).includes(e.type)).map((e) => e.type),
+      );
       assert.equal(total(), events.length);
       assert.deepEqual(at('bde1-errors'), []);
     });
 
-    for (const [username, steps] of [['testmfaquestion', 1], ['testmfacode', 2], ['testmfaprompt', 1]] as const) {
+    for (const [username, steps] of [
+      ['testmfaquestion', 1],
+      ['testmfacode', 2],
+      ['testmfaprompt', 1],
+    ] as const) {
       it(`02-mfa-step: the MFA event (${username}) is answered by BD Auth step; the auth becomes verified`, async () => {
         const { sim } = await loadExample('02-mfa-step.json');
         sim.webhooks.configure({ url: `${base}/q2/mfa` });
@@ -765,7 +873,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
         if (username === 'testmfaquestion') {
           helper.getNode('bde2-start').receive({}); // the example's own start: create client, create auth
           await waitFor(() => at('bde2-queued').length > 0 || at('bde2-errors').length > 0, 'the auth to be created');
-          assert.deepEqual(at('bde2-errors').map((m) => m.error?.message), []);
+          assert.deepEqual(
+            at('bde2-errors').map((m) => m.error?.message),
+            [],
+          );
           const [auth] = sim.billerDirect.state.auths;
           clientId = auth.clientId;
         } else {
@@ -778,13 +889,20 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
         );
         await sim.webhooks.flush();
         await settle(100);
-        assert.deepEqual(at('bde2-errors').map((m) => m.error?.message), []);
+        assert.deepEqual(
+          at('bde2-errors').map((m) => m.error?.message),
+          [],
+        );
         deliveredWith(sim, 200);
         const stepCalls = sim.server.requests.filter((r) => r.method === 'POST' && r.path === '/v1/auth/step');
         assert.equal(stepCalls.length, steps);
         assert.equal(at('bde2-stepped').length, steps);
         for (const m of at('bde2-stepped')) assert.equal(m.statusCode, 200);
-        assert.deepEqual(at('bde2-event').map((m) => m.topic), Array(steps).fill('auth.mfa-required'), 'only the MFA events pass the types filter');
+        assert.deepEqual(
+          at('bde2-event').map((m) => m.topic),
+          Array(steps).fill('auth.mfa-required'),
+          'only the MFA events pass the types filter',
+        );
         // each step body is built from its event: token, method, and the answers / the first code destination / nothing
         stepCalls.forEach((call, k) => {
           const data = (at('bde2-event')[k].payload as BdEvent).payload.data as { token: string; method: string; input: Array<{ identifier: string }> };
@@ -800,9 +918,15 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       const { sim } = await loadExample('03-sso-link.json');
       helper.getNode('bde3-inject').receive({});
       await waitFor(() => at('bde3-link').length > 0 || at('bde3-errors').length > 0, 'the link');
-      assert.deepEqual(at('bde3-errors').map((m) => m.error?.message), []);
+      assert.deepEqual(
+        at('bde3-errors').map((m) => m.error?.message),
+        [],
+      );
       const calls = sim.server.requests.filter((r) => r.path.startsWith('/v1/'));
-      assert.deepEqual(calls.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`), ['POST /v1/client/create-token {"identifier":"demo-user"}']);
+      assert.deepEqual(
+        calls.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`),
+        ['POST /v1/client/create-token {"identifier":"demo-user"}'],
+      );
       const url = new URL(String(at('bde3-link')[0].payload));
       assert.equal(url.origin, 'https://sb-connect.q2open.io');
       const [token] = sim.billerDirect.state.tokens;
@@ -810,4 +934,3 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
     });
   });
 });
-

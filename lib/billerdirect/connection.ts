@@ -36,7 +36,10 @@ export class BillerDirectConnection extends Connection {
   /** set when a signing key was given but could not be read */
   readonly signingKeyProblem?: string;
 
-  constructor(options: BillerDirectConnectionOptions, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    options: BillerDirectConnectionOptions,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     super({
       family: billerDirectFamily,
       baseUrl: options.baseUrl,
@@ -71,8 +74,8 @@ export class BillerDirectConnection extends Connection {
     return this.signingKey !== undefined;
   }
 
-  async authorize(request: OutgoingRequest): Promise<Authorization> {
-    if (!this.apiKey) throw new Q2Error(t('errors.noApiKey'), { kind: 'config', status: t('status.noCredentials') });
+  authorize(request: OutgoingRequest): Promise<Authorization> {
+    if (!this.apiKey) return Promise.reject(new Q2Error(t('errors.noApiKey'), { kind: 'config', status: t('status.noCredentials') }));
     const headers: Record<string, string> = { Authorization: `Bearer ${this.apiKey}` };
     if (this.signingKey) {
       const date = this.now().toISOString();
@@ -80,6 +83,6 @@ export class BillerDirectConnection extends Connection {
       headers.Signature = crypto.sign('sha256', data, { key: this.signingKey, padding: crypto.constants.RSA_PKCS1_PADDING }).toString('base64');
       headers.Date = date;
     }
-    return { headers };
+    return Promise.resolve({ headers });
   }
 }

@@ -29,7 +29,8 @@ const positiveInt = { type: 'integer', minimum: 1, 'x-hint': 'hint.positiveInteg
 /** ISO 8601: a date, or a date and time with an optional zone (2018-10-25T00:00:00.000Z) */
 const isoDate = {
   type: 'string',
-  pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$',
+  pattern:
+    '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$',
   'x-hint': 'hint.isoDate',
 };
 /** the API key travels in the Authorization header only, never in a body (docs/api-notes.md B1) */
@@ -155,7 +156,11 @@ const authStep = {
   ],
 };
 
-const answerQuestions = { type: 'object', required: ['answers'], properties: { ...noApiKey, answers: { type: 'array', minItems: 1, items: answer, 'x-hint': 'hint.answers' } } };
+const answerQuestions = {
+  type: 'object',
+  required: ['answers'],
+  properties: { ...noApiKey, answers: { type: 'array', minItems: 1, items: answer, 'x-hint': 'hint.answers' } },
+};
 
 const companySearch = {
   type: 'object',
@@ -192,7 +197,10 @@ const paymentAdd = {
     setAsDefault: flagOrWord,
     customLabel: anyText,
   },
-  allOf: [when('paymentType', 'card', { required: CARD_REQUIRED }, 'hint.cardFields'), when('paymentType', 'bank', { required: BANK_REQUIRED }, 'hint.bankFields')],
+  allOf: [
+    when('paymentType', 'card', { required: CARD_REQUIRED }, 'hint.cardFields'),
+    when('paymentType', 'bank', { required: BANK_REQUIRED }, 'hint.bankFields'),
+  ],
 };
 
 const billOnly = { type: 'object', required: ['billId'], properties: { ...noApiKey, billId: id } };

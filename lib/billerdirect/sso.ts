@@ -14,7 +14,17 @@ export const SSO_HOSTS = {
 export type Product = keyof typeof SSO_HOSTS;
 
 /** The URL parameters, in the order they are written. */
-export const URL_PARAMS = ['companyId', 'billId', 'swapId', 'paymentMethodId', 'items', 'cardPaymentsOnly', 'startView', 'sessionId', 'skipOnboarding'] as const;
+export const URL_PARAMS = [
+  'companyId',
+  'billId',
+  'swapId',
+  'paymentMethodId',
+  'items',
+  'cardPaymentsOnly',
+  'startView',
+  'sessionId',
+  'skipOnboarding',
+] as const;
 
 const text = (key: string): ParamSpec => ({ key, in: 'setting', type: 'string' });
 
@@ -40,7 +50,12 @@ export const ssoSpec: RequestSpec = {
   ],
 };
 
-export function ssoUrl(product: Product, environment: 'sandbox' | 'production', token: string, params: Partial<Record<(typeof URL_PARAMS)[number], string | boolean | number | undefined>>): string {
+export function ssoUrl(
+  product: Product,
+  environment: 'sandbox' | 'production',
+  token: string,
+  params: Partial<Record<(typeof URL_PARAMS)[number], string | boolean | number | undefined>>,
+): string {
   const url = new URL(`${SSO_HOSTS[product][environment]}/`);
   url.searchParams.set('token', token);
   for (const key of URL_PARAMS) {

@@ -87,7 +87,12 @@ export class WebhookReceiver {
   private async verifySignature(token: string): Promise<boolean> {
     const source = this.security.keys;
     if (!source) return false;
-    const options = { algorithms: ['RS256'], issuer: this.security.issuer || undefined, audience: this.security.audience || undefined, requiredClaims: ['exp'] };
+    const options = {
+      algorithms: ['RS256'],
+      issuer: this.security.issuer || undefined,
+      audience: this.security.audience || undefined,
+      requiredClaims: ['exp'],
+    };
     try {
       if (source.kind === 'pem') {
         for (const key of source.keys) {

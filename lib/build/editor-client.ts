@@ -33,7 +33,7 @@ export function q2EditorClient(): void {
   g.Q2Editor = {
     /** blank (the connection or msg.config fills it), a ${ENV_VAR}, or a value of the right shape */
     valid(kind, value) {
-      const text = value === undefined || value === null ? '' : String(value).trim();
+      const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
       if (text === '' || /^\$\{\S+\}$/.test(text)) return true;
       const pattern = patterns[kind];
       return pattern ? pattern.test(text) : true;
@@ -46,7 +46,8 @@ export function q2EditorClient(): void {
       if (!select.length) return;
       // a resource node: show only the rows of the chosen operation
       const show = () => {
-        const chosen = String(select.val() ?? '');
+        const picked: unknown = select.val();
+        const chosen = typeof picked === 'string' ? picked : '';
         $('.q2-op-row').each(function () {
           const ops = (this.getAttribute('data-ops') ?? '').split(' ');
           $(this).toggle(ops.includes(chosen));

@@ -46,11 +46,7 @@ function bodyOps(spec: NodeSpec): string[] {
 }
 
 function defaultsFor(set: NodeSet, spec: NodeSpec): string {
-  const lines = [
-    `name: { value: '' }`,
-    `connection: { value: '', type: '${set.connectionType}', required: true }`,
-    `allowOverrides: { value: true }`,
-  ];
+  const lines = [`name: { value: '' }`, `connection: { value: '', type: '${set.connectionType}', required: true }`, `allowOverrides: { value: true }`];
   if (spec.selectable) lines.push(`operation: { value: '${spec.operations[0].name}', required: true }`);
   for (const p of nodeParams(spec)) {
     if (p.sensitive) continue;
@@ -113,21 +109,33 @@ function paramRow(words: Words, spec: NodeSpec, p: ParamSpec): string {
     );
   }
   if (p.type === 'enum') {
-    const options = [`<option value="" data-i18n="${paramKey(words, op, p.key, 'blank')}"></option>`, ...(p.enum ?? []).map((v) => `<option value="${esc(v)}">${esc(v)}</option>`)];
+    const options = [
+      `<option value="" data-i18n="${paramKey(words, op, p.key, 'blank')}"></option>`,
+      ...(p.enum ?? []).map((v) => `<option value="${esc(v)}">${esc(v)}</option>`),
+    ];
     return row(`${label}\n    <select id="${id}" style="width:70%">${options.join('')}</select>`, ops);
   }
-  const placeholder = word(words, paramKey(words, op, p.key, 'placeholder')) !== undefined ? ` data-i18n="[placeholder]${paramKey(words, op, p.key, 'placeholder')}"` : '';
+  const placeholder =
+    word(words, paramKey(words, op, p.key, 'placeholder')) !== undefined ? ` data-i18n="[placeholder]${paramKey(words, op, p.key, 'placeholder')}"` : '';
   return row(`${label}\n    <input type="${p.sensitive ? 'password' : 'text'}" id="${id}" style="width:70%"${placeholder}>`, ops);
 }
 
 function template(words: Words, spec: NodeSpec): string {
   const rows = [
-    row(`<label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="common.params.name.label"></span></label>\n    <input type="text" id="node-input-name">`),
-    row(`<label for="node-input-connection"><i class="fa fa-server"></i> <span data-i18n="common.params.connection.label"></span></label>\n    <input type="text" id="node-input-connection">`),
+    row(
+      `<label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="common.params.name.label"></span></label>\n    <input type="text" id="node-input-name">`,
+    ),
+    row(
+      `<label for="node-input-connection"><i class="fa fa-server"></i> <span data-i18n="common.params.connection.label"></span></label>\n    <input type="text" id="node-input-connection">`,
+    ),
   ];
   if (spec.selectable) {
     const options = spec.operations.map((op) => `<option value="${esc(op.name)}" data-i18n="${spec.type}.operations.${op.name}.label"></option>`);
-    rows.push(row(`<label for="node-input-operation"><i class="fa fa-wrench"></i> <span data-i18n="common.params.operation.label"></span></label>\n    <select id="node-input-operation" style="width:70%">${options.join('')}</select>`));
+    rows.push(
+      row(
+        `<label for="node-input-operation"><i class="fa fa-wrench"></i> <span data-i18n="common.params.operation.label"></span></label>\n    <select id="node-input-operation" style="width:70%">${options.join('')}</select>`,
+      ),
+    );
   }
   rows.push(...nodeParams(spec).map((p) => paramRow(words, spec, p)));
   const withBody = bodyOps(spec);
@@ -180,7 +188,8 @@ function paramHelp(words: Words, set: string, spec: NodeSpec, p: ParamSpec): str
   if (placed) parts.push(placed);
   if (p.sensitive) parts.push(need(words, 'common.sensitive', set));
   const ops = opsUsing(spec, p.key);
-  if (ops && ops.length < spec.operations.length) parts.push(need(words, 'common.help.usedBy', set).replace(/__ops__/g, ops.map((o) => `<code>${esc(o)}</code>`).join(', ')));
+  if (ops && ops.length < spec.operations.length)
+    parts.push(need(words, 'common.help.usedBy', set).replace(/__ops__/g, ops.map((o) => `<code>${esc(o)}</code>`).join(', ')));
   return parts.join(' ');
 }
 
@@ -197,7 +206,9 @@ function helpFor(set: NodeSet, words: Words, spec: NodeSpec): string {
   inputs.push(dt('config', typeOf('object'), true, c('config')));
   const keys: string[] = [];
   if (spec.selectable) keys.push(dt('config.operation', typeOf('string'), true, c('operation')));
-  const required = (key: string) => spec.operations.every((op) => op.params.some((p) => p.key === key && p.required));
+  // required: every operation needs it and nothing fills it when blank (no connection fallback, no default)
+  const required = (key: string) =>
+    spec.operations.every((op) => op.params.some((p) => p.key === key && p.required && p.fallback === undefined && p.default === undefined));
   keys.push(...nodeParams(spec).map((p) => dt(`config.${p.key}`, type(p), !required(p.key), paramHelp(words, ns, spec, p))));
   if (bearer) keys.push(dt('config.accessToken', typeOf('string'), true, c('accessToken')));
   const outputs = [
@@ -236,7 +247,11 @@ ${requests}
 }
 
 export function helpHtml(set: NodeSet, words: Words): string {
-  return nodeSpecs(set).map((spec) => helpFor(set, words, spec)).join('\n\n') + '\n';
+  return (
+    nodeSpecs(set)
+      .map((spec) => helpFor(set, words, spec))
+      .join('\n\n') + '\n'
+  );
 }
 
 /**
@@ -250,7 +265,10 @@ export function connectionRows(type: string): string {
     `<label for="node-config-input-${key}">${icon ? `<i class="fa ${icon}"></i> ` : ''}<span data-i18n="${type}.label.${key}"></span></label>`;
   const numberRow = (key: string, icon?: string) => row('', `${label(key, icon)}\n    <input type="text" id="node-config-input-${key}" style="width:80px">`);
   return [
-    row('', `${label('allowedOrigins')}\n    <input type="text" id="node-config-input-allowedOrigins" style="width:70%" data-i18n="[placeholder]${type}.placeholder.allowedOrigins">`),
+    row(
+      '',
+      `${label('allowedOrigins')}\n    <input type="text" id="node-config-input-allowedOrigins" style="width:70%" data-i18n="[placeholder]${type}.placeholder.allowedOrigins">`,
+    ),
     numberRow('timeout', 'fa-clock-o'),
     ...RELIABILITY_SETTINGS.map((setting) => numberRow(setting.key)),
     row(`${type}-tls-row`, `${label('tls', 'fa-shield')}\n    <input type="text" id="node-config-input-tls">`),
@@ -276,7 +294,9 @@ export function connectionHelp(words: Words): { properties: string; details: str
   const unit = (u: string) => (u === 's' ? 'seconds' : u === 'MB' ? 'MB' : 'number');
   const properties = [
     `  <dt>Timeout <span class="property-type">seconds</span></dt>\n  <dd>${text('help.timeout')}</dd>`,
-    ...RELIABILITY_SETTINGS.map((s) => `  <dt class="optional">${text(`label.${s.key}`)} <span class="property-type">${unit(s.unit)}</span></dt>\n  <dd>${text(`help.${s.key}`)}</dd>`),
+    ...RELIABILITY_SETTINGS.map(
+      (s) => `  <dt class="optional">${text(`label.${s.key}`)} <span class="property-type">${unit(s.unit)}</span></dt>\n  <dd>${text(`help.${s.key}`)}</dd>`,
+    ),
   ].join('\n');
   const paragraphs = (words as Record<string, unknown>).reliability;
   if (!Array.isArray(paragraphs)) throw new Error('q2-common.json: connection.reliability is missing');

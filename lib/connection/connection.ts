@@ -192,14 +192,17 @@ export abstract class Connection {
     const { res, read } = await this.exchange(request, ticket, interpret, direct);
     const q2 = this.q2Of(ticket, res, read);
     if (read.unreadable) {
-      throw new Q2Error(`${t('errors.notJson')} (${t('errors.http', { status: res.status })}, ${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`, {
-        kind: 'parse',
-        statusCode: res.status,
-        requestId: read.requestId,
-        body: this.safeBody(read.body),
-        status: t('status.badResponse'),
-        q2,
-      });
+      throw new Q2Error(
+        `${t('errors.notJson')} (${t('errors.http', { status: res.status })}, ${t('errors.requestId', { id: read.requestId ?? t('errors.none') })})`,
+        {
+          kind: 'parse',
+          statusCode: res.status,
+          requestId: read.requestId,
+          body: this.safeBody(read.body),
+          status: t('status.badResponse'),
+          q2,
+        },
+      );
     }
     if (!read.ok) {
       throw new Q2Error(describeFailure(res.status, read.reasons, read.requestId, this.secrets()), {
@@ -257,7 +260,12 @@ export abstract class Connection {
     }
   }
 
-  private async tries(request: WireRequest, ticket: Ticket, interpret: (res: HttpResponse) => Interpreted, direct: boolean): Promise<{ res: HttpResponse; read: Interpreted }> {
+  private async tries(
+    request: WireRequest,
+    ticket: Ticket,
+    interpret: (res: HttpResponse) => Interpreted,
+    direct: boolean,
+  ): Promise<{ res: HttpResponse; read: Interpreted }> {
     const { retry } = this.reliability;
     let renewed = false;
     for (;;) {
@@ -309,14 +317,23 @@ export abstract class Connection {
   private transportFailure(err: TransportError, ticket: Ticket, safe: boolean): Q2Error {
     const q2 = { attempts: ticket.attempts, durationMs: err.durationMs, sent: ticket.sent };
     if (err.kind === 'tooLarge') {
-      const mb = Math.round(((this.http.maxResponseBytes / 1024 / 1024) * 10)) / 10;
-      return new Q2Error(t('errors.tooLarge', { limit: mb, status: err.status ?? '?' }), { kind: 'tooLarge', statusCode: err.status, status: t('status.tooLarge'), q2 });
+      const mb = Math.round((this.http.maxResponseBytes / 1024 / 1024) * 10) / 10;
+      return new Q2Error(t('errors.tooLarge', { limit: mb, status: err.status ?? '?' }), {
+        kind: 'tooLarge',
+        statusCode: err.status,
+        status: t('status.tooLarge'),
+        q2,
+      });
     }
     const seconds = Math.round(this.http.timeoutMs / 100) / 10;
     let text = err.kind === 'timeout' ? t('errors.timeout', { seconds }) : t('errors.network', { code: err.code });
     // a write that left and got no answer is not sent again: say that it may have been processed
     if (!safe && ticket.sent) text += t('errors.maybeProcessed');
-    return new Q2Error(text, { kind: err.kind === 'timeout' ? 'timeout' : 'network', status: t(`status.${err.kind === 'timeout' ? 'timeout' : 'network'}`), q2 });
+    return new Q2Error(text, {
+      kind: err.kind === 'timeout' ? 'timeout' : 'network',
+      status: t(`status.${err.kind === 'timeout' ? 'timeout' : 'network'}`),
+      q2,
+    });
   }
 
   /** The error of a request stopped by a close: says whether it had reached the wire. */

@@ -16,8 +16,9 @@ function reasonOf(item: unknown): string | undefined {
   if (!isObject(item)) return undefined;
   const text = item.message ?? item.Message ?? item.Error ?? item.ErrorDescription ?? item.error_description ?? item.error;
   const code = item.code ?? item.Code ?? item.ErrorCode;
-  if (typeof text !== 'string') return code !== undefined ? String(code) : undefined;
-  return code !== undefined && code !== '' ? `${String(code)} ${text}` : text;
+  const codeText = typeof code === 'string' || typeof code === 'number' ? String(code) : code === undefined ? undefined : JSON.stringify(code);
+  if (typeof text !== 'string') return codeText;
+  return codeText !== undefined && codeText !== '' ? `${codeText} ${text}` : text;
 }
 
 export function reasonsFrom(errors: unknown): string[] {
@@ -35,4 +36,3 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
     return { ok: false };
   }
 }
-

@@ -21,11 +21,7 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDe
 
 /** What happened on one try, as far as retrying is concerned. */
 export type TryOutcome =
-  | { kind: 'response'; status: number; retryAfterMs?: number }
-  | { kind: 'neverSent' }
-  | { kind: 'timeout' }
-  | { kind: 'reset' }
-  | { kind: 'other' };
+  { kind: 'response'; status: number; retryAfterMs?: number } | { kind: 'neverSent' } | { kind: 'timeout' } | { kind: 'reset' } | { kind: 'other' };
 
 export type RetryDecision = { retry: false; advisedMs?: number } | { retry: true; delayMs: number };
 

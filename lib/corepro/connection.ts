@@ -44,8 +44,8 @@ export class CoreProConnection extends Connection {
     return [this.basic, this.options.apiSecret, this.options.apiKey];
   }
 
-  async authorize(): Promise<Authorization> {
-    if (!this.header) throw new Q2Error(t('errors.noApiKey'), { kind: 'config', status: t('status.noCredentials') });
-    return { headers: { Authorization: this.header } };
+  authorize(): Promise<Authorization> {
+    if (!this.header) return Promise.reject(new Q2Error(t('errors.noApiKey'), { kind: 'config', status: t('status.noCredentials') }));
+    return Promise.resolve({ headers: { Authorization: this.header } });
   }
 }

@@ -117,7 +117,13 @@ export const externalAccount: ResourceSpec = {
       auth: 'connection',
       params: [id('customerId', 'path', true), id('externalAccountId', 'path', true)],
     },
-    { name: 'getByTag', method: 'GET', path: '/externalAccount/getByTag/{customerId}/{tag}', auth: 'connection', params: [id('customerId', 'path', true), tagParam('path', true)] },
+    {
+      name: 'getByTag',
+      method: 'GET',
+      path: '/externalAccount/getByTag/{customerId}/{tag}',
+      auth: 'connection',
+      params: [id('customerId', 'path', true), tagParam('path', true)],
+    },
     { name: 'list', method: 'GET', path: '/externalAccount/list/{customerId}', auth: 'connection', params: [id('customerId', 'path', true)] },
   ],
 };

@@ -98,7 +98,7 @@ export function readExample(name: string, dir: string = EXAMPLES_DIR): Example {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`examples/${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`examples/${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   if (!Array.isArray(parsed)) throw new Error(`examples/${name} is not a JSON array of nodes`);
   const bad = parsed.findIndex((n) => !isFlowNode(n));
@@ -127,11 +127,15 @@ export function tabLabel(name: string): string {
 }
 
 function slug(text: string): string {
-  return text.replace(/\.json$/, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  return text
+    .replace(/\.json$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 }
 
 function remapList(value: unknown, map: (id: string) => string): unknown {
-  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? map(v) : v)) : value;
+  return Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'string' ? map(v) : v)) : value;
 }
 
 /** Rewrites the references between flow nodes (wires, links, scopes, groups, tabs) through `map`. */

@@ -38,7 +38,13 @@ function ensureFree(port: number, what: string, variable: string): Promise<void>
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} (${what}) is already in use; stop what uses it or set ${variable} to another port` : `cannot use port ${port} (${what}): ${err.message}`));
+      reject(
+        new Error(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} (${what}) is already in use; stop what uses it or set ${variable} to another port`
+            : `cannot use port ${port} (${what}): ${err.message}`,
+        ),
+      );
     });
     probe.listen(port, HOST, () => probe.close(() => resolve()));
   });
@@ -115,11 +121,15 @@ function waitForEditor(editorUrl: string, child: ChildProcess): Promise<void> {
     child.once('exit', onExit);
     const poll = (): void => {
       if (done) return;
-      answers(`${editorUrl}/flows`).then((ok) => {
-        if (ok) finish();
-        else if (Date.now() - started > READY_TIMEOUT_MS) finish(new Error(`the Node-RED editor did not answer at ${editorUrl} within ${READY_TIMEOUT_MS / 1000} s`));
-        else setTimeout(poll, 300);
-      }, () => setTimeout(poll, 300));
+      answers(`${editorUrl}/flows`).then(
+        (ok) => {
+          if (ok) finish();
+          else if (Date.now() - started > READY_TIMEOUT_MS)
+            finish(new Error(`the Node-RED editor did not answer at ${editorUrl} within ${READY_TIMEOUT_MS / 1000} s`));
+          else setTimeout(poll, 300);
+        },
+        () => setTimeout(poll, 300),
+      );
     };
     poll();
   });
@@ -158,7 +168,7 @@ async function main(): Promise<void> {
   const stop = (code: number): void => {
     if (stopping) return;
     stopping = true;
-    Promise.allSettled([stopNodeRed(child), sim.stop()]).then(() => process.exit(code));
+    void Promise.allSettled([stopNodeRed(child), sim.stop()]).then(() => process.exit(code));
   };
   process.once('SIGINT', () => stop(0));
   process.once('SIGTERM', () => stop(0));

@@ -45,4 +45,3 @@ export function nodeParams(spec: NodeSpec): ParamSpec[] {
   for (const op of spec.operations) for (const p of op.params) if (!byKey.has(p.key)) byKey.set(p.key, p);
   return [...byKey.values()];
 }
-

@@ -32,5 +32,11 @@ export const SENSITIVE_CONFIG_KEYS: ReadonlySet<string> = new Set<string>([
   'apiSecret',
   'client_secret',
   'clientSecret',
-  ...NODE_SETS.flatMap((set) => nodeSpecs(set).flatMap((spec) => nodeParams(spec).filter((p) => p.sensitive).map((p) => p.key))),
+  ...NODE_SETS.flatMap((set) =>
+    nodeSpecs(set).flatMap((spec) =>
+      nodeParams(spec)
+        .filter((p) => p.sensitive)
+        .map((p) => p.key),
+    ),
+  ),
 ]);

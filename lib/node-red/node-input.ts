@@ -158,7 +158,9 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
     try {
       done(new Q2Error(text, { kind: err.kind, statusCode: err.statusCode, requestId: err.requestId, status: err.status }));
     } catch (failure) {
-      node.error(t('log.catchFailed', { operation: job.operation, msgid: job.msgId, error: text, reason: failure instanceof Error ? failure.name : typeof failure }));
+      node.error(
+        t('log.catchFailed', { operation: job.operation, msgid: job.msgId, error: text, reason: failure instanceof Error ? failure.name : typeof failure }),
+      );
     }
   }
 
@@ -190,7 +192,7 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
     try {
       running = run(message, ctx);
     } catch (err) {
-      running = Promise.reject(err);
+      running = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     job.settled = running
       .then(
@@ -214,7 +216,9 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
       })
       .catch((err: unknown) => {
         // preparing the message for Catch failed (not the hand-over itself): still one line, with the message id
-        node.error(t('log.catchFailed', { operation: job.operation, msgid: job.msgId, error: options.label, reason: err instanceof Error ? err.name : typeof err }));
+        node.error(
+          t('log.catchFailed', { operation: job.operation, msgid: job.msgId, error: options.label, reason: err instanceof Error ? err.name : typeof err }),
+        );
       });
   });
 

@@ -36,7 +36,12 @@ interface CompiledOperation {
   executor: Executor;
 }
 
-function chooseOperation(spec: NodeSpec, compiled: Map<string, CompiledOperation>, def: OperationNodeDef, overrides: Record<string, unknown> | undefined): CompiledOperation {
+function chooseOperation(
+  spec: NodeSpec,
+  compiled: Map<string, CompiledOperation>,
+  def: OperationNodeDef,
+  overrides: Record<string, unknown> | undefined,
+): CompiledOperation {
   if (!spec.selectable) return compiled.get('') as CompiledOperation;
   const fromMsg = overrides ? own(overrides, 'operation') : undefined;
   const name = present(fromMsg) ? fromMsg : def.operation;
@@ -98,7 +103,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       let body: unknown;
       const validateBody = bodies.get(op.name);
       if (op.body && validateBody) {
-        body = readProperty(RED.util.getMessageProperty, msg, def.dataProperty || op.body.defaultProperty);
+        body = readProperty((m, p) => RED.util.getMessageProperty(m, p), msg, def.dataProperty || op.body.defaultProperty);
         if (op.body.normalise) body = op.body.normalise(body);
         if (op.body.optional && !isPlainObject(body)) body = {};
         const fromParams = paramsBody(op, effective);
@@ -122,7 +127,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
         graceMs: () => connection()?.reliability.graceMs ?? 0,
         dataProperty: property
           ? {
-              get: (m) => readProperty(RED.util.getMessageProperty, m, property),
+              get: (m) => readProperty((m2, p) => RED.util.getMessageProperty(m2, p), m, property),
               set: (m, v) => {
                 if (v !== undefined) RED.util.setMessageProperty(m, property, v, false);
               },

@@ -150,7 +150,12 @@ export class PlatformConnection extends Connection {
       });
       if (res.status === 429 || res.status === 503) {
         const { retry } = this.reliability;
-        error.holdMs = parseRetryAfter(res.headers['retry-after']) ?? Math.max(retry.baseDelayMs, backoffMs(retry, ticket.attempts + 1, () => 1));
+        error.holdMs =
+          parseRetryAfter(res.headers['retry-after']) ??
+          Math.max(
+            retry.baseDelayMs,
+            backoffMs(retry, ticket.attempts + 1, () => 1),
+          );
       }
       throw error;
     }

@@ -4,7 +4,7 @@
  * of strings, of E3 items `{ABA, Account, Error}`, or an E2 object `{ErrorCode, ErrorDescription, …}`.
  */
 import type { ApiFamily, Interpreted } from '../connection/connection';
-import { clip, redact } from '../errors';
+import { redact } from '../errors';
 import { parseJson, reasonsFrom } from '../connection/envelope';
 
 export { parseJson, reasonsFrom } from '../connection/envelope';

@@ -31,13 +31,16 @@ export async function getToken(ctx: OperationContext): Promise<OperationResult> 
   if (!connection.isOwnOrigin(url) && !bringsOwnSecret) {
     throw new Q2Error(t('errors.foreignTokenOrigin'), { kind: 'security', status: t('status.blocked') });
   }
-  const result = await connection.requestToken({
-    url,
-    clientId: String(effective.client_id),
-    clientSecret: String(effective.client_secret),
-    grantType: String(effective.grant_type),
-    scope: effective.scope === undefined ? undefined : String(effective.scope),
-  }, ctx.ticket);
+  const result = await connection.requestToken(
+    {
+      url,
+      clientId: String(effective.client_id),
+      clientSecret: String(effective.client_secret),
+      grantType: String(effective.grant_type),
+      scope: effective.scope === undefined ? undefined : String(effective.scope),
+    },
+    ctx.ticket,
+  );
   return {
     payload: result.response,
     statusCode: result.statusCode,

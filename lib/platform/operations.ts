@@ -12,7 +12,13 @@ const versioned: readonly ParamSpec[] = [
   { key: 'apiVersion', in: 'setting', type: 'enum', enum: ['v1', 'v2'], required: true, fallback: 'apiVersion', default: 'v2' },
 ];
 
-const positiveId = { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^[1-9][0-9]*$' }], 'x-hint': 'hint.positiveId' };
+const positiveId = {
+  anyOf: [
+    { type: 'integer', minimum: 1 },
+    { type: 'string', pattern: '^[1-9][0-9]*$' },
+  ],
+  'x-hint': 'hint.positiveId',
+};
 const text = { type: 'string', minLength: 1 };
 
 /** One account to add (docs/api-notes.md §1.4); the user is named by LogonName or UserID. */

@@ -71,4 +71,3 @@ export function paramsBody(op: RequestSpec, effective: Effective): Record<string
 export function isSafeRead(op: RequestSpec): boolean {
   return op.method === 'GET' || op.safe === true;
 }
-

@@ -48,4 +48,3 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
   );
   return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
 }
-

@@ -77,4 +77,3 @@ export function resolveParams(
   }
   return resolved;
 }
-

@@ -16,7 +16,12 @@ const ID_PATTERN = '^[1-9][0-9]{0,17}$';
 function paramSchema(p: ParamSpec): object {
   switch (p.type) {
     case 'id':
-      return { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: ID_PATTERN }] };
+      return {
+        anyOf: [
+          { type: 'integer', minimum: 1 },
+          { type: 'string', pattern: ID_PATTERN },
+        ],
+      };
     case 'boolean':
       return { type: 'boolean' };
     case 'enum':
@@ -68,7 +73,7 @@ function precoerce(p: ParamSpec, value: unknown): unknown {
 function toWire(p: ParamSpec, value: unknown): string | number | boolean | undefined {
   if (value === undefined) return undefined;
   if (p.type === 'id') return typeof value === 'number' ? value : Number(value);
-  if (p.type === 'url') return String(value).replace(/\/+$/, '');
+  if (p.type === 'url') return (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\/+$/, '');
   return value as string | boolean;
 }
 

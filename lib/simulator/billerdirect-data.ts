@@ -13,8 +13,7 @@
 
 export type BdItem = 'bill' | 'payment' | 'swap';
 export type BdAuthStatus = 'verified' | 'authenticate' | 'hold' | 'mfa-required';
-export type BdBillStatus =
-  | 'syncing' | 'zero-balance' | 'overdue' | 'payment-required' | 'payment-declined' | 'upcoming' | 'pending' | 'paid';
+export type BdBillStatus = 'syncing' | 'zero-balance' | 'overdue' | 'payment-required' | 'payment-declined' | 'upcoming' | 'pending' | 'paid';
 export type BdSwapStatus = 'in-progress' | 'hold' | 'completed' | 'card-on-file';
 export type BdSchedule = 'ten-days-before' | 'five-days-before' | 'day-before' | 'on-due-date' | 'immediately';
 export type BdMfaMethod = 'questions' | 'code' | 'prompt';
@@ -306,22 +305,33 @@ export const BD_CATEGORIES: readonly BdCategory[] = [
 
 /** The 29 documented hold codes with their default user messages (§2.6). */
 export const BD_HOLD_MESSAGES: Readonly<Record<string, string>> = {
-  account_issue_apple_pay_on_file: 'Your payment method could not be updated because your iTunes payments are made via Apple Pay. Please update your payment method directly through Apple Pay.',
-  account_issue_disney_plus_third_party_on_file: 'Your Disney+ subscription is currently being paid by a third party provider such as iTunes, Verizon, or the Disney bundle. Sign in to your Disney+ account if you want to change the payment method to your card.',
+  account_issue_apple_pay_on_file:
+    'Your payment method could not be updated because your iTunes payments are made via Apple Pay. Please update your payment method directly through Apple Pay.',
+  account_issue_disney_plus_third_party_on_file:
+    'Your Disney+ subscription is currently being paid by a third party provider such as iTunes, Verizon, or the Disney bundle. Sign in to your Disney+ account if you want to change the payment method to your card.',
   account_issue_payment_details_required: 'This provider requires additional information. Contact them directly to update your payment method.',
-  account_issue_with_swap: "We couldn't update your payment method because of an issue with your account. Please go to the provider directly to update your payment method.",
-  account_issue_primary_account_holder: "We can't update your payment method because you aren't the primary account holder for this provider. Please provide the username and password of the main account holder.",
-  account_issue_card_not_accepted: "We can't update your payment method because this card isn't accepted by the provider. Contact the provider directly to resolve this issue, then try again.",
-  account_issue_max_cards_on_file: "We can't update your payment method because the provider won't allow any more cards to be added. Please sign in directly on the provider's website to remove a payment method and try again.",
-  account_issue_third_party_connected: "We couldn't update your payment method because you're paying for your subscription through a third-party provider (like PayPal or Google Play). Please go to the third-party provider directly to update your payment method.",
-  account_issue_third_party_available: "We couldn't update your payment method because you're paying for your subscription through a third party, such as iTunes or Amazon. To change your payment method, select the third party from the list of providers to add your card.",
-  account_issue_no_active_subscription: "We couldn't add your card because you don't have an active subscription with this provider. Please activate your subscription and try again.",
+  account_issue_with_swap:
+    "We couldn't update your payment method because of an issue with your account. Please go to the provider directly to update your payment method.",
+  account_issue_primary_account_holder:
+    "We can't update your payment method because you aren't the primary account holder for this provider. Please provide the username and password of the main account holder.",
+  account_issue_card_not_accepted:
+    "We can't update your payment method because this card isn't accepted by the provider. Contact the provider directly to resolve this issue, then try again.",
+  account_issue_max_cards_on_file:
+    "We can't update your payment method because the provider won't allow any more cards to be added. Please sign in directly on the provider's website to remove a payment method and try again.",
+  account_issue_third_party_connected:
+    "We couldn't update your payment method because you're paying for your subscription through a third-party provider (like PayPal or Google Play). Please go to the third-party provider directly to update your payment method.",
+  account_issue_third_party_available:
+    "We couldn't update your payment method because you're paying for your subscription through a third party, such as iTunes or Amazon. To change your payment method, select the third party from the list of providers to add your card.",
+  account_issue_no_active_subscription:
+    "We couldn't add your card because you don't have an active subscription with this provider. Please activate your subscription and try again.",
   system_issue_with_swap: "We couldn't update your payment method because of a technical problem. Please try again.",
   provider_system_issue: 'We’re unable to complete the swap because of a system issue with the provider. Please try again later.',
   partner_expiration_exceeded: "This request has exceeded your financial institution's expiration policy.",
   account_issue_account_locked: 'Your account has been locked. Unlock your account directly through your provider and try again.',
-  authentication_unsupported: 'We’re unable to access your account because your login credentials are from a third-party service, such as Facebook or Google. To link your account, disconnect from the third-party service and create new login credentials directly through the provider.',
-  authentication_not_completed: "We're unable to access your account because authentication was not fully completed. Please re-authenticate your login credentials and try again.",
+  authentication_unsupported:
+    'We’re unable to access your account because your login credentials are from a third-party service, such as Facebook or Google. To link your account, disconnect from the third-party service and create new login credentials directly through the provider.',
+  authentication_not_completed:
+    "We're unable to access your account because authentication was not fully completed. Please re-authenticate your login credentials and try again.",
   account_set_up_online_payments: 'Your account is not set up for online payments. Log in to your account and set up online payments.',
   account_issue_verify_identity: 'Please log in to your account to set up and verify your personal information.',
   account_issue_accept_toc: 'Please log in to your account and accept the Terms and Conditions.',
@@ -333,7 +343,8 @@ export const BD_HOLD_MESSAGES: Readonly<Record<string, string>> = {
   account_issue_payment_restrictions: "We're unable to submit payments due to restrictions on your account.",
   account_issue_inactive_account: "We're unable to make payments on inactive accounts.",
   account_issue_no_bill: 'We are unable to locate a bill on this account. Please contact your provider directly',
-  no_payment_required: 'There are currently no payments required for this bill because it is in forbearance or your account has been inactive for 6 months or longer.',
+  no_payment_required:
+    'There are currently no payments required for this bill because it is in forbearance or your account has been inactive for 6 months or longer.',
   foreign_currency_issue: 'We are unable to update or pay your bill due to foreign currency exchange. Please contact your provider directly.',
 };
 
@@ -369,7 +380,10 @@ export function startOfDay(d: Date): string {
 }
 
 export const SCHEDULE_OFFSET_DAYS: Readonly<Record<Exclude<BdSchedule, 'immediately'>, number>> = {
-  'ten-days-before': 10, 'five-days-before': 5, 'day-before': 1, 'on-due-date': 0,
+  'ten-days-before': 10,
+  'five-days-before': 5,
+  'day-before': 1,
+  'on-due-date': 0,
 };
 
 export function cardBrandOf(digits: string): BdCardBrand {
@@ -418,7 +432,10 @@ const TEST_INPUT_FIELDS: BdLoginField[] = [
 const ALL_ITEMS: BdCompany['supportedItems'] = ['auth', 'bill', 'swap', 'payment'];
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function company(
@@ -449,57 +466,108 @@ function company(
 export function createBdCompanies(): BdCompanyRecord[] {
   const ids = BILLER_DIRECT_COMPANY_IDS;
   const regular = [ids.regular1, ids.regular2, ids.regular3, ids.regular4, ids.regular5].map((_id, i) =>
-    company({
-      _id, name: `Regular Company ${i + 1}`, categories: ['test'],
-      auth: {
-        urls: { login: 'https://biller-direct.q2open.io', signup: null, forgotPassword: null, forgotUsername: null },
-        // Regular Company 2 is an email-style company (legacy credentials then take @test.test).
-        loginFields: [...(i === 1 ? EMAIL_FIELDS : USERNAME_FIELDS), ...TEST_INPUT_FIELDS],
+    company(
+      {
+        _id,
+        name: `Regular Company ${i + 1}`,
+        categories: ['test'],
+        auth: {
+          urls: { login: 'https://biller-direct.q2open.io', signup: null, forgotPassword: null, forgotUsername: null },
+          // Regular Company 2 is an email-style company (legacy credentials then take @test.test).
+          loginFields: [...(i === 1 ? EMAIL_FIELDS : USERNAME_FIELDS), ...TEST_INPUT_FIELDS],
+        },
       },
-    }, { testCompany: true }));
-  const mfa = ([[ids.mfa1, 'code'], [ids.mfa2, 'prompt']] as const).map(([_id, method], i) =>
-    company({
-      _id, name: `MFA Company ${i + 1}`, categories: ['test'], userPresenceRequired: true,
-      auth: {
-        urls: { login: 'https://biller-direct.q2open.io', signup: null, forgotPassword: null, forgotUsername: null },
-        loginFields: [...USERNAME_FIELDS, ...TEST_INPUT_FIELDS],
+      { testCompany: true },
+    ),
+  );
+  const mfa = (
+    [
+      [ids.mfa1, 'code'],
+      [ids.mfa2, 'prompt'],
+    ] as const
+  ).map(([_id, method], i) =>
+    company(
+      {
+        _id,
+        name: `MFA Company ${i + 1}`,
+        categories: ['test'],
+        userPresenceRequired: true,
+        auth: {
+          urls: { login: 'https://biller-direct.q2open.io', signup: null, forgotPassword: null, forgotUsername: null },
+          loginFields: [...USERNAME_FIELDS, ...TEST_INPUT_FIELDS],
+        },
       },
-    }, { testCompany: true, mfaMethod: method }));
+      { testCompany: true, mfaMethod: method },
+    ),
+  );
   const cardFees = { credit: { rate: 2.5, percentage: true }, debit: { rate: 1.5, percentage: false } };
   return [
     ...regular,
     ...mfa,
+    company(
+      {
+        _id: ids.streamflix,
+        name: 'Streamflix',
+        categories: ['streaming'],
+        schedule: 'on-due-date',
+        logo: { url: `${LOGO_BASE}/streamflix.png`, background: false, svg: { url: `${LOGO_BASE}/streamflix.svg`, color: 'FF041F' } },
+      },
+      { recurringRequired: true },
+    ),
+    company(
+      {
+        _id: ids.tunebox,
+        name: 'Tunebox Music',
+        categories: ['music', 'streaming'],
+        schedule: 'on-due-date',
+        requiredPayment: 'card',
+        auth: { urls: { login: 'https://tunebox.example.com/login', signup: null, forgotPassword: null, forgotUsername: null }, loginFields: EMAIL_FIELDS },
+      },
+      { recurringRequired: true },
+    ),
     company({
-      _id: ids.streamflix, name: 'Streamflix', categories: ['streaming'], schedule: 'on-due-date',
-      logo: { url: `${LOGO_BASE}/streamflix.png`, background: false, svg: { url: `${LOGO_BASE}/streamflix.svg`, color: 'FF041F' } },
-    }, { recurringRequired: true }),
-    company({
-      _id: ids.tunebox, name: 'Tunebox Music', categories: ['music', 'streaming'], schedule: 'on-due-date', requiredPayment: 'card',
-      auth: { urls: { login: 'https://tunebox.example.com/login', signup: null, forgotPassword: null, forgotUsername: null }, loginFields: EMAIL_FIELDS },
-    }, { recurringRequired: true }),
-    company({
-      _id: ids.lumenPower, name: 'Lumen Power & Light', categories: ['electric'], fullyAutomatedCardSwap: false,
+      _id: ids.lumenPower,
+      name: 'Lumen Power & Light',
+      categories: ['electric'],
+      fullyAutomatedCardSwap: false,
       supportedItems: ['auth', 'bill', 'payment'],
       additionalPaymentOptions: [{ type: 'custom-payment-amount', settings: { canExceedBalance: false } }],
-      fees: { ach: { rate: 1.5, percentage: false }, cards: { visa: cardFees, mastercard: cardFees, discover: cardFees, 'american express': { credit: cardFees.credit } } },
+      fees: {
+        ach: { rate: 1.5, percentage: false },
+        cards: { visa: cardFees, mastercard: cardFees, discover: cardFees, 'american express': { credit: cardFees.credit } },
+      },
       geo: { lat: 30.2672, lng: -97.7431, stateShort: 'TX', stateLong: 'Texas', zipcode: '78701', address: '100 Congress Ave, Austin, TX 78701' },
     }),
     company({
-      _id: ids.riverbendWater, name: 'Riverbend Water', categories: ['water'], requiredPayment: 'bank', fullyAutomatedCardSwap: false,
+      _id: ids.riverbendWater,
+      name: 'Riverbend Water',
+      categories: ['water'],
+      requiredPayment: 'bank',
+      fullyAutomatedCardSwap: false,
       supportedItems: ['auth', 'bill', 'payment'],
       geo: { lat: 30.6327, lng: -97.6772, stateShort: 'TX', stateLong: 'Texas', zipcode: '78626', address: '1 River Rd, Georgetown, TX 78626' },
     }),
     company({
-      _id: ids.metroGas, name: 'Metro Gas Co.', categories: ['gas'], status: 'maintenance', fullyAutomatedCardSwap: false,
+      _id: ids.metroGas,
+      name: 'Metro Gas Co.',
+      categories: ['gas'],
+      status: 'maintenance',
+      fullyAutomatedCardSwap: false,
       supportedItems: ['auth', 'bill', 'payment'],
       geo: { lat: 40.7608, lng: -111.891, stateShort: 'UT', stateLong: 'Utah', zipcode: '84101', address: '50 Main St, Salt Lake City, UT 84101' },
     }),
     company({
-      _id: ids.fiberNet, name: 'FiberNet Internet', categories: ['internet'],
+      _id: ids.fiberNet,
+      name: 'FiberNet Internet',
+      categories: ['internet'],
       geo: { lat: 40.2338, lng: -111.6585, stateShort: 'UT', stateLong: 'Utah', zipcode: '84601', address: '200 Center St, Provo, UT 84601' },
     }),
     company({
-      _id: ids.shopwise, name: 'Shopwise', categories: ['shopping'], fullyAutomatedBill: false, supportedItems: ['auth', 'swap'],
+      _id: ids.shopwise,
+      name: 'Shopwise',
+      categories: ['shopping'],
+      fullyAutomatedBill: false,
+      supportedItems: ['auth', 'swap'],
       auth: { urls: { login: 'https://shopwise.example.com/login', signup: null, forgotPassword: null, forgotUsername: null }, loginFields: EMAIL_FIELDS },
     }),
   ];
@@ -521,23 +589,53 @@ export function createBdSeedState(now: Date): BdState {
     companies: createBdCompanies(),
     clients: [{ _id: ids.clientId, identifier: ids.clientIdentifier, created: at, meta: { firstName: 'Demo', lastName: 'User', email: 'demo@example.com' } }],
     tokens: [],
-    paymentMethods: [{
-      method: {
-        _id: ids.paymentMethodId, type: 'card', identifier: 'demo-card', status: 'verified', default: true, name: 'Demo User', assignedBills: [],
-        card: { number: maskLast4(BILLER_DIRECT_SUCCESS_CARD), brand: 'visa', type: 'credit', expDate: '2040-02-01T12:00:00.000Z' },
+    paymentMethods: [
+      {
+        method: {
+          _id: ids.paymentMethodId,
+          type: 'card',
+          identifier: 'demo-card',
+          status: 'verified',
+          default: true,
+          name: 'Demo User',
+          assignedBills: [],
+          card: { number: maskLast4(BILLER_DIRECT_SUCCESS_CARD), brand: 'visa', type: 'credit', expDate: '2040-02-01T12:00:00.000Z' },
+        },
+        clientId: ids.clientId,
+        created: at,
+        approved: true,
+        bin: BILLER_DIRECT_SUCCESS_CARD.slice(0, 6),
+        declines: 0,
+        paidAt: [],
       },
-      clientId: ids.clientId, created: at, approved: true, bin: BILLER_DIRECT_SUCCESS_CARD.slice(0, 6), declines: 0, paidAt: [],
-    }],
-    auths: [{
-      _id: ids.authId, clientId: ids.clientId, companyId: BILLER_DIRECT_COMPANY_IDS.regular1, created: at, items: ['bill'], status: 'verified',
-      plan: { source: 'test-inputs', swapStatus: 'completed', paymentsFail: false, autoSwap: false },
-    }],
-    bills: [{
-      _id: ids.billId, clientId: ids.clientId, authId: ids.authId, companyId: BILLER_DIRECT_COMPANY_IDS.regular1, created: at,
-      status: 'upcoming', balanceCents: 10000, dueDate, accountNumber: 'XXXX4821',
-      settings: { recurring: 'enabled', schedule: 'on-due-date', notifications: 'enabled' },
-      payments: [], declineNext: false,
-    }],
+    ],
+    auths: [
+      {
+        _id: ids.authId,
+        clientId: ids.clientId,
+        companyId: BILLER_DIRECT_COMPANY_IDS.regular1,
+        created: at,
+        items: ['bill'],
+        status: 'verified',
+        plan: { source: 'test-inputs', swapStatus: 'completed', paymentsFail: false, autoSwap: false },
+      },
+    ],
+    bills: [
+      {
+        _id: ids.billId,
+        clientId: ids.clientId,
+        authId: ids.authId,
+        companyId: BILLER_DIRECT_COMPANY_IDS.regular1,
+        created: at,
+        status: 'upcoming',
+        balanceCents: 10000,
+        dueDate,
+        accountNumber: 'XXXX4821',
+        settings: { recurring: 'enabled', schedule: 'on-due-date', notifications: 'enabled' },
+        payments: [],
+        declineNext: false,
+      },
+    ],
     swaps: [],
   };
 }

@@ -22,15 +22,32 @@
 import { constants, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { RecordedRequest } from './server';
 import type {
-  BdAuthPlan, BdAuthStatus, BdBillStatus, BdCardBrand, BdCompany, BdCompanyRecord, BdMfaMethod, BdMfaQuestion, BdPaymentType,
+  BdAuthPlan,
+  BdAuthStatus,
+  BdBillStatus,
+  BdCardBrand,
+  BdCompany,
+  BdCompanyRecord,
+  BdMfaMethod,
+  BdMfaQuestion,
+  BdPaymentType,
 } from './billerdirect-data';
 import { BD_CARD_BRANDS, BD_PRODUCTS, BILLER_DIRECT_SUCCESS_CARD, addDays, cardBrandOf, productsOf, startOfDay } from './billerdirect-data';
+
+/** A body field as text: strings and numbers as written, anything else empty. */
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
 
 export type Body = Record<string, unknown>;
 
 /** Thrown by handlers; becomes `{success:false, message, code}` with `status`. */
 export class BdFailure extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -151,18 +168,21 @@ export function readCard(body: Body, now: Date, label = ''): CardInput {
   const code = body.cardCode;
   if (blank(code)) return badRequest(`${label}cardCode is required`);
   if (!/^\d{3,4}$/.test(String(code))) return badRequest(`${label}cardCode must be 3 or 4 digits`);
-  const month = String(body.expMonth ?? '').trim();
+  const month = text(body.expMonth).trim();
   if (!/^\d{1,2}$/.test(month) || Number(month) < 1 || Number(month) > 12) return badRequest(`${label}expMonth must be a month 01-12`);
-  const year = String(body.expYear ?? '').trim();
+  const year = text(body.expYear).trim();
   if (!/^\d{4}$/.test(year)) return badRequest(`${label}expYear must be a four-digit year`);
   const endOfMonth = Date.UTC(Number(year), Number(month), 1);
   if (endOfMonth <= now.getTime()) return badRequest(`${label}card is expired (expMonth/expYear)`);
-  const zip = String(body.zipcode ?? '').trim();
+  const zip = text(body.zipcode).trim();
   if (!/^\d{5}(-\d{4})?$/.test(zip)) return badRequest(`${label}zipcode must be a 5-digit ZIP code`);
   const brand = optEnum(body, 'cardBrand', BD_CARD_BRANDS, `${label}cardBrand`) ?? cardBrandOf(digits);
   const type = optEnum(body, 'cardType', ['credit', 'debit'] as const, `${label}cardType`) ?? 'credit';
   return {
-    last4: digits.slice(-4), bin: digits.slice(0, 6), brand, type,
+    last4: digits.slice(-4),
+    bin: digits.slice(0, 6),
+    brand,
+    type,
     expDate: `${year}-${month.padStart(2, '0')}-01T12:00:00.000Z`,
     approved: digits === BILLER_DIRECT_SUCCESS_CARD,
   };
@@ -183,9 +203,7 @@ export function readPaymentType(body: Body): BdPaymentType {
 
 // ---- sandbox outcomes -----------------------------------------------------------------------------------
 
-export const LEGACY_CREDENTIALS = [
-  'test', 'testfail', 'testhold', 'testmfaquestion', 'testmfacode', 'testmfaprompt', 'testpaymentfail', 'testswap',
-] as const;
+export const LEGACY_CREDENTIALS = ['test', 'testfail', 'testhold', 'testmfaquestion', 'testmfacode', 'testmfaprompt', 'testpaymentfail', 'testswap'] as const;
 export type LegacyCredential = (typeof LEGACY_CREDENTIALS)[number];
 
 const AUTH_STATUS_INPUTS = ['authenticate', 'hold', 'mfa-required-questions', 'mfa-required-code', 'mfa-required-prompt'] as const;
@@ -208,7 +226,10 @@ export function legacyCredential(form: Body): LegacyCredential | undefined {
   for (const field of ['username', 'email']) {
     const v = form[field];
     if (typeof v !== 'string') continue;
-    const name = v.trim().toLowerCase().replace(/@test\.test\.?$/, '');
+    const name = v
+      .trim()
+      .toLowerCase()
+      .replace(/@test\.test\.?$/, '');
     const found = LEGACY_CREDENTIALS.find((c) => c === name);
     if (found) return found;
   }
@@ -219,16 +240,25 @@ export function resolveAuthStart(record: BdCompanyRecord, form: Body): AuthStart
   const legacy = legacyCredential(form);
   if (legacy) {
     const plan: BdAuthPlan = {
-      source: 'legacy', credential: legacy, swapStatus: 'completed',
-      paymentsFail: legacy === 'testpaymentfail', autoSwap: legacy === 'testswap',
+      source: 'legacy',
+      credential: legacy,
+      swapStatus: 'completed',
+      paymentsFail: legacy === 'testpaymentfail',
+      autoSwap: legacy === 'testswap',
     };
     switch (legacy) {
-      case 'testfail': return { status: 'authenticate', plan };
-      case 'testhold': return { status: 'hold', holdCode: 'account_issue_verify_identity', plan };
-      case 'testmfaquestion': return { status: 'mfa-required', mfaMethod: 'questions', plan };
-      case 'testmfacode': return { status: 'mfa-required', mfaMethod: 'code', plan };
-      case 'testmfaprompt': return { status: 'mfa-required', mfaMethod: 'prompt', plan };
-      default: return { status: 'verified', plan };
+      case 'testfail':
+        return { status: 'authenticate', plan };
+      case 'testhold':
+        return { status: 'hold', holdCode: 'account_issue_verify_identity', plan };
+      case 'testmfaquestion':
+        return { status: 'mfa-required', mfaMethod: 'questions', plan };
+      case 'testmfacode':
+        return { status: 'mfa-required', mfaMethod: 'code', plan };
+      case 'testmfaprompt':
+        return { status: 'mfa-required', mfaMethod: 'prompt', plan };
+      default:
+        return { status: 'verified', plan };
     }
   }
 
@@ -244,7 +274,10 @@ export function resolveAuthStart(record: BdCompanyRecord, form: Body): AuthStart
     if (dueDate === undefined) return badRequest('form.dueDate must be a date in mm/dd/yyyy format');
   }
   const plan: BdAuthPlan = {
-    source: 'test-inputs', swapStatus: 'completed', paymentsFail: false, autoSwap: false,
+    source: 'test-inputs',
+    swapStatus: 'completed',
+    paymentsFail: false,
+    autoSwap: false,
     ...(balanceCents !== undefined ? { balanceCents } : {}),
     ...(dueDate !== undefined ? { dueDate } : {}),
   };
@@ -323,7 +356,11 @@ const GEO_RADIUS_KM = 150;
  * form and percent encoding (the server core keeps no raw URL). Returns the 401 code and message, or undefined.
  */
 export function checkSignature(
-req: RecordedRequest, credential: string, key: KeyObject, nowMs: number, skewSeconds: number,
+  req: RecordedRequest,
+  credential: string,
+  key: KeyObject,
+  nowMs: number,
+  skewSeconds: number,
 ): { code: string; message: string } | undefined {
   const signature = req.headers.signature;
   const date = req.headers.date;
@@ -333,9 +370,10 @@ req: RecordedRequest, credential: string, key: KeyObject, nowMs: number, skewSec
     return { code: 'invalid_signature', message: 'Date is too far from the current time' };
   }
   const entries = Object.entries(req.query);
-  const queries = entries.length === 0
-    ? ['']
-    : [`?${new URLSearchParams(req.query).toString()}`, `?${entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`];
+  const queries =
+    entries.length === 0
+      ? ['']
+      : [`?${new URLSearchParams(req.query).toString()}`, `?${entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`];
   const sig = Buffer.from(signature.trim(), 'base64');
   const good = queries.some((q) => {
     const data = Buffer.from(`${req.method}:${req.path}${q}:${credential}:${date}`, 'utf8');
@@ -373,13 +411,16 @@ export function searchCompanies(companies: BdCompany[], body: Body): { data: BdC
     }
     geo = { lat, lng };
   }
-  let found = companies.filter((c) =>
-    (!query || c.name.toLowerCase().includes(query))
-    && (!category || c.categories.includes(category))
-    && products.every((p) => (productsOf(c) as string[]).includes(p)));
+  let found = companies.filter(
+    (c) =>
+      (!query || c.name.toLowerCase().includes(query)) &&
+      (!category || c.categories.includes(category)) &&
+      products.every((p) => (productsOf(c) as string[]).includes(p)),
+  );
   if (geo) {
     const here = geo;
-    found = found.filter((c) => c.geo && distanceKm(here, c.geo) <= GEO_RADIUS_KM)
+    found = found
+      .filter((c) => c.geo && distanceKm(here, c.geo) <= GEO_RADIUS_KM)
       .sort((a, b) => distanceKm(here, a.geo ?? here) - distanceKm(here, b.geo ?? here));
   } else {
     found.sort((a, b) => a.name.localeCompare(b.name));

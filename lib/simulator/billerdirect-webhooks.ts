@@ -42,9 +42,7 @@ export type WebhookKeyAlg = 'RSA-OAEP' | 'RSA-OAEP-256' | 'RSA-OAEP-384' | 'RSA-
 export type WebhookContentEnc = 'A128GCM' | 'A192GCM' | 'A256GCM' | 'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512';
 
 export const WEBHOOK_KEY_ALGS: readonly WebhookKeyAlg[] = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'RSA1_5'];
-export const WEBHOOK_CONTENT_ENCS: readonly WebhookContentEnc[] = [
-  'A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512',
-];
+export const WEBHOOK_CONTENT_ENCS: readonly WebhookContentEnc[] = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
 
 export interface WebhookSigningOptions {
   /** RSA private key (KeyObject or PEM). Default: the simulator's older partner key. */
@@ -118,7 +116,10 @@ export interface WebhookConfigSummary {
 
 /** Thrown by configure()/trigger() for bad input; the control endpoints answer it with `status`. */
 export class WebhookConfigError extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -279,7 +280,9 @@ export class BillerDirectWebhooks implements RouteModule {
     this.configure(opts);
     this.unsubscribe = sim.onEvent((event) => this.enqueue(event));
     const control = (method: string, path: string, handler: RouteHandler): Route => ({
-      method, pattern: path ? `${PREFIX}/${path}` : PREFIX, handler: this.safe(handler),
+      method,
+      pattern: path ? `${PREFIX}/${path}` : PREFIX,
+      handler: this.safe(handler),
     });
     this.controlRoutes = [
       control('GET', '', () => ({ status: 200, body: this.summary() })),
@@ -334,7 +337,10 @@ export class BillerDirectWebhooks implements RouteModule {
       bearerToken: bearerToken !== undefined,
       signing: signing
         ? {
-            kid: this.signingKey(signing).kid, header: signing.header, partnerKey: signing.partnerKey, expiresInSeconds: signing.expiresInSeconds,
+            kid: this.signingKey(signing).kid,
+            header: signing.header,
+            partnerKey: signing.partnerKey,
+            expiresInSeconds: signing.expiresInSeconds,
             ...(signing.issuer !== undefined ? { issuer: signing.issuer } : {}),
             ...(signing.audience !== undefined ? { audience: signing.audience } : {}),
           }
@@ -361,8 +367,12 @@ export class BillerDirectWebhooks implements RouteModule {
       bad('bearerToken must be a non-empty string of visible ASCII characters');
     }
     return {
-      url, timeoutMs, wrap: opts.wrap ?? true, bearerToken: opts.bearerToken,
-      signing: this.resolveSigning(opts.signing ?? true), encryption: resolveEncryption(opts.encryption),
+      url,
+      timeoutMs,
+      wrap: opts.wrap ?? true,
+      bearerToken: opts.bearerToken,
+      signing: this.resolveSigning(opts.signing ?? true),
+      encryption: resolveEncryption(opts.encryption),
     };
   }
 
@@ -430,7 +440,14 @@ export class BillerDirectWebhooks implements RouteModule {
       const generation = this.generation;
       const record = (status: number, error?: string): void => {
         if (generation !== this.generation) return;
-        this.deliveries.push({ eventId: event._id, type: event.type, url: url.href, status, ...(error !== undefined ? { error } : {}), at: new Date().toISOString() });
+        this.deliveries.push({
+          eventId: event._id,
+          type: event.type,
+          url: url.href,
+          status,
+          ...(error !== undefined ? { error } : {}),
+          at: new Date().toISOString(),
+        });
       };
       // The body is fixed now: later state changes or reconfiguration do not alter an event already queued.
       const json = JSON.stringify(config.wrap ? { event } : event);
@@ -460,9 +477,7 @@ export class BillerDirectWebhooks implements RouteModule {
     let body = json;
     if (config.encryption) {
       const { key, kid, alg, enc } = config.encryption;
-      body = await new CompactEncrypt(new TextEncoder().encode(json))
-        .setProtectedHeader({ alg, enc, ...(kid !== undefined ? { kid } : {}) })
-        .encrypt(key);
+      body = await new CompactEncrypt(new TextEncoder().encode(json)).setProtectedHeader({ alg, enc, ...(kid !== undefined ? { kid } : {}) }).encrypt(key);
       headers['content-type'] = 'application/jose+json';
     }
     if (config.signing) {
@@ -481,11 +496,15 @@ export class BillerDirectWebhooks implements RouteModule {
   private post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       const transport = url.protocol === 'https:' ? https : http;
-      const req = transport.request(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-        res.on('error', () => undefined);
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = transport.request(
+        url,
+        { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+        (res) => {
+          res.on('error', () => undefined);
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       this.active.add(req);
       req.on('error', reject);
@@ -508,9 +527,14 @@ export class BillerDirectWebhooks implements RouteModule {
     if (spec.type === 'auth.needs-resync') {
       const auth = state.auths.find((a) => a._id === spec.authId) ?? notFound('Auth');
       const company = state.companies.find((c) => c.company._id === auth.companyId)?.company;
-      return this.sim.recordEvent(spec.type, auth.clientId, { id: auth._id, type: 'auth' }, {
-        company: company ? { _id: company._id, name: company.name } : { _id: auth.companyId },
-      });
+      return this.sim.recordEvent(
+        spec.type,
+        auth.clientId,
+        { id: auth._id, type: 'auth' },
+        {
+          company: company ? { _id: company._id, name: company.name } : { _id: auth.companyId },
+        },
+      );
     }
     if (spec.type === 'bill.scheduled-payment-notice') {
       const bill = state.bills.find((b) => b._id === spec.billId) ?? notFound('Bill');
@@ -527,10 +551,15 @@ export class BillerDirectWebhooks implements RouteModule {
       bill.dueDate = current;
       if (bill.scheduled && Date.parse(bill.scheduled.payDate) > Date.parse(current)) bill.scheduled.payDate = current;
       const company = state.companies.find((c) => c.company._id === bill.companyId)?.company;
-      return this.sim.recordEvent(spec.type, bill.clientId, { id: bill._id, type: 'bill' }, {
-        company: { name: company?.name ?? '' },
-        bill: { dueDate: { ...(previous ? { previous: eventDate(previous) } : {}), current: eventDate(current) } },
-      });
+      return this.sim.recordEvent(
+        spec.type,
+        bill.clientId,
+        { id: bill._id, type: 'bill' },
+        {
+          company: { name: company?.name ?? '' },
+          bill: { dueDate: { ...(previous ? { previous: eventDate(previous) } : {}), current: eventDate(current) } },
+        },
+      );
     }
     return bad('type must be auth.needs-resync or bill.scheduled-payment-notice');
   }

@@ -39,16 +39,66 @@
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { RecordedRequest, Route, RouteHandler, RouteModule, SimResponse } from './server';
 import {
-  BD_CATEGORIES, BD_ITEMS, BD_MFA_METHODS, BD_SCHEDULES, BILLER_DIRECT_DEMO_API_KEY, BILLER_DIRECT_PARTNER_ID,
-  DAY_MS, SCHEDULE_OFFSET_DAYS, addDays, createBdSeedState, eventDate, formatCents, holdReason, maskLast4, startOfDay,
-  type BdAuthRecord, type BdBillRecord, type BdCard, type BdClient, type BdCodeDestination, type BdCompany, type BdCompanyRecord, type BdEvent,
-  type BdItem, type BdMfaMethod, type BdMfaQuestion, type BdPaymentMethod, type BdPaymentMethodRecord, type BdSsoToken, type BdState, type BdSwapRecord,
+  BD_CATEGORIES,
+  BD_ITEMS,
+  BD_MFA_METHODS,
+  BD_SCHEDULES,
+  BILLER_DIRECT_DEMO_API_KEY,
+  BILLER_DIRECT_PARTNER_ID,
+  DAY_MS,
+  SCHEDULE_OFFSET_DAYS,
+  addDays,
+  createBdSeedState,
+  eventDate,
+  formatCents,
+  holdReason,
+  maskLast4,
+  startOfDay,
+  type BdAuthRecord,
+  type BdBillRecord,
+  type BdCard,
+  type BdClient,
+  type BdCodeDestination,
+  type BdCompany,
+  type BdCompanyRecord,
+  type BdEvent,
+  type BdItem,
+  type BdMfaMethod,
+  type BdMfaQuestion,
+  type BdPaymentMethod,
+  type BdPaymentMethodRecord,
+  type BdSsoToken,
+  type BdState,
+  type BdSwapRecord,
   type BdSwapStatus,
 } from './billerdirect-data';
 import {
-  BdFailure, badRequest, billStart, checkAnswers, checkSignature, fail, isObject, isWrongAnswer, notFound, optBool, optEnum, optIsoDate,
-  optPositiveInt, optString, readBank, readCard, readPaymentType, reqEnum, reqString, resolveAuthStart, safeEqual, searchCompanies,
-  segmentsMatch, toPublicKey, type AuthStart, type Body,
+  BdFailure,
+  badRequest,
+  billStart,
+  checkAnswers,
+  checkSignature,
+  fail,
+  isObject,
+  isWrongAnswer,
+  notFound,
+  optBool,
+  optEnum,
+  optIsoDate,
+  optPositiveInt,
+  optString,
+  readBank,
+  readCard,
+  readPaymentType,
+  reqEnum,
+  reqString,
+  resolveAuthStart,
+  safeEqual,
+  searchCompanies,
+  segmentsMatch,
+  toPublicKey,
+  type AuthStart,
+  type Body,
 } from './billerdirect-rules';
 
 export interface BillerDirectOptions {
@@ -124,7 +174,9 @@ export class BillerDirectSim implements RouteModule {
     this.data = createBdSeedState(this.clock());
 
     const r = (method: string, path: string, handler: Handler, partnerOnly = false): Route => ({
-      method, pattern: `/v1${path}`, handler: this.guard(handler, partnerOnly),
+      method,
+      pattern: `/v1${path}`,
+      handler: this.guard(handler, partnerOnly),
     });
     this.routes = [
       r('POST', '/auth', (c) => this.createAuth(c)),
@@ -137,7 +189,12 @@ export class BillerDirectSim implements RouteModule {
       r('GET', '/bill/listByPartner/:partnerId', (c) => this.listByPartner(c), true),
       r('GET', '/bill/:billId', (c) => this.billDetails(this.bill(c, c.params.billId))),
       r('GET', '/company/categories', () => ({ data: BD_CATEGORIES.map((x) => ({ ...x })) })),
-      r('POST', '/company/search', (c) => searchCompanies(this.data.companies.map((x) => x.company), this.body(c))),
+      r('POST', '/company/search', (c) =>
+        searchCompanies(
+          this.data.companies.map((x) => x.company),
+          this.body(c),
+        ),
+      ),
       r('GET', '/company/:companyId', (c) => structuredClone(this.companyRecord(c.params.companyId).company)),
       r('POST', '/payment', (c) => this.addPaymentMethod(c)),
       r('GET', '/payment/list/:clientId', (c) => ({
@@ -165,7 +222,8 @@ export class BillerDirectSim implements RouteModule {
     const control = (method: string, path: string, handler: RouteHandler): Route => ({ method, pattern: `/__sim/billerdirect/${path}`, handler });
     this.controlRoutes = [
       control('GET', 'events', (req) => ({
-        status: 200, body: req.query.type ? this.eventLog.filter((e) => e.type === req.query.type) : this.eventLog,
+        status: 200,
+        body: req.query.type ? this.eventLog.filter((e) => e.type === req.query.type) : this.eventLog,
       })),
       control('DELETE', 'events', () => (this.clearEvents(), { status: 200, body: { ok: true } })),
       control('POST', 'run-payments', () => (this.runScheduledPayments(), { status: 200, body: { ok: true } })),
@@ -382,7 +440,11 @@ export class BillerDirectSim implements RouteModule {
       else mfa = { method: 'questions', mfa: p.questions.map((q) => ({ ...q })), token: p.token, ...(p.stage === 'code-questions' ? { showRetry: true } : {}) };
     }
     return {
-      _id: a._id, created: a.created, items: [...a.items], status: { type: a.status }, company: this.companyRef(a.companyId),
+      _id: a._id,
+      created: a.created,
+      items: [...a.items],
+      status: { type: a.status },
+      company: this.companyRef(a.companyId),
       ...(a.reason ? { reason: { ...a.reason } } : {}),
       ...(mfa ? { mfa } : {}),
       ...(a.paymentIdentifier ? { paymentIdentifier: a.paymentIdentifier } : {}),
@@ -403,7 +465,9 @@ export class BillerDirectSim implements RouteModule {
     const payDate = this.payDateOf(b);
     return {
       _id: b._id,
-      auth: auth ? { _id: auth._id, created: auth.created, status: { type: auth.status }, company: this.companyRef(auth.companyId), items: [...auth.items] } : null,
+      auth: auth
+        ? { _id: auth._id, created: auth.created, status: { type: auth.status }, company: this.companyRef(auth.companyId), items: [...auth.items] }
+        : null,
       autopay: 'unknown',
       autopaySource: 'unknown',
       ...(b.balanceCents !== undefined ? { balance: formatCents(b.balanceCents) } : {}),
@@ -440,7 +504,8 @@ export class BillerDirectSim implements RouteModule {
     const c = this.companyOf(s.companyId);
     const m = this.data.paymentMethods.find((x) => x.method._id === s.paymentMethodId);
     return {
-      _id: s._id, status: { type: s.status },
+      _id: s._id,
+      status: { type: s.status },
       auth: { _id: s.authId, status: { type: auth?.status ?? 'verified' } },
       company: { _id: c._id, name: c.name, status: c.status, logo: structuredClone(c.logo) },
       paymentMethod: this.eventMethod(m),
@@ -456,7 +521,11 @@ export class BillerDirectSim implements RouteModule {
 
   private emit(type: string, clientId: string, resource: BdEvent['payload']['resource'], data: Record<string, unknown>): void {
     const event: BdEvent = {
-      _id: newId(), type, created: this.now(), clientId, partnerId: this.partnerId,
+      _id: newId(),
+      type,
+      created: this.now(),
+      clientId,
+      partnerId: this.partnerId,
       identifier: this.data.clients.find((c) => c._id === clientId)?.identifier ?? '',
       payload: { resource, data },
     };
@@ -482,10 +551,18 @@ export class BillerDirectSim implements RouteModule {
   private mfaEvent(a: BdAuthRecord): void {
     const pub = this.publicAuth(a);
     const mfa = pub.mfa as { method: BdMfaMethod; mfa: BdMfaQuestion[]; input?: unknown[]; token: string; showRetry?: boolean };
-    this.emit('auth.mfa-required', a.clientId, { id: a.clientId, type: 'client' }, {
-      auth: this.authEventSummary(a), method: mfa.method, input: mfa.input ?? mfa.mfa, token: mfa.token,
-      ...(mfa.showRetry ? { showRetry: true } : {}),
-    });
+    this.emit(
+      'auth.mfa-required',
+      a.clientId,
+      { id: a.clientId, type: 'client' },
+      {
+        auth: this.authEventSummary(a),
+        method: mfa.method,
+        input: mfa.input ?? mfa.mfa,
+        token: mfa.token,
+        ...(mfa.showRetry ? { showRetry: true } : {}),
+      },
+    );
   }
 
   // ---- auth -----------------------------------------------------------------------------------
@@ -562,23 +639,34 @@ export class BillerDirectSim implements RouteModule {
     auth.status = 'hold';
     auth.pending = undefined;
     auth.reason = holdReason(code);
-    this.emit('auth.hold', auth.clientId, { id: auth._id, type: 'auth' }, {
-      hold: { code, text: auth.reason.userMessage }, company: this.authEventSummary(auth).company,
-    });
+    this.emit(
+      'auth.hold',
+      auth.clientId,
+      { id: auth._id, type: 'auth' },
+      {
+        hold: { code, text: auth.reason.userMessage },
+        company: this.authEventSummary(auth).company,
+      },
+    );
     if (auth.items.includes('swap') && auth.paymentMethodId) this.upsertSwap(auth, auth.paymentMethodId, 'hold');
   }
 
   private startMfa(auth: BdAuthRecord, method: BdMfaMethod): void {
     auth.status = 'mfa-required';
-    const questions = method === 'questions'
-      ? [{ question: 'What city did you grow up in?', identifier: shortId() }, { question: 'What is your favorite food?', identifier: shortId() }]
-      : [];
-    const destinations: BdCodeDestination[] = method === 'code'
-      ? [
-          { type: 'text', mask: 'xxx-xxx-1234', identifier: shortId(), label: 'Text: xxx-xxx-1234' },
-          { type: 'email', mask: 'e..e@example.com', identifier: shortId(), label: 'Email: e..e@example.com' },
-        ]
-      : [];
+    const questions =
+      method === 'questions'
+        ? [
+            { question: 'What city did you grow up in?', identifier: shortId() },
+            { question: 'What is your favorite food?', identifier: shortId() },
+          ]
+        : [];
+    const destinations: BdCodeDestination[] =
+      method === 'code'
+        ? [
+            { type: 'text', mask: 'xxx-xxx-1234', identifier: shortId(), label: 'Text: xxx-xxx-1234' },
+            { type: 'email', mask: 'e..e@example.com', identifier: shortId(), label: 'Email: e..e@example.com' },
+          ]
+        : [];
     auth.pending = { stage: method, token: newId(), questions, destinations };
     this.mfaEvent(auth);
   }
@@ -618,15 +706,25 @@ export class BillerDirectSim implements RouteModule {
     const existing = this.data.bills.find((b) => b.authId === auth._id);
     const company = this.companyOf(auth.companyId);
     const bill: BdBillRecord = existing ?? {
-      _id: newId(), clientId: auth.clientId, authId: auth._id, companyId: auth.companyId, created: now.toISOString(),
-      status: start.status, accountNumber: maskLast4(String(1000 + randomBytes(2).readUInt16BE(0) % 9000)),
+      _id: newId(),
+      clientId: auth.clientId,
+      authId: auth._id,
+      companyId: auth.companyId,
+      created: now.toISOString(),
+      status: start.status,
+      accountNumber: maskLast4(String(1000 + (randomBytes(2).readUInt16BE(0) % 9000))),
       settings: { recurring: 'enabled', schedule: company.schedule ?? 'on-due-date', notifications: 'enabled' },
-      payments: [], declineNext: false,
+      payments: [],
+      declineNext: false,
     };
     const previous = existing?.balanceCents;
     Object.assign(bill, {
-      status: start.status, balanceCents: start.balanceCents, dueDate: start.dueDate, declineNext: start.declineNext,
-      scheduled: undefined, lastFailedMethodId: undefined,
+      status: start.status,
+      balanceCents: start.balanceCents,
+      dueDate: start.dueDate,
+      declineNext: start.declineNext,
+      scheduled: undefined,
+      lastFailedMethodId: undefined,
     });
     if (start.lastPaidOn) {
       bill.lastPaidAmountCents = start.lastPaidAmountCents;
@@ -635,9 +733,14 @@ export class BillerDirectSim implements RouteModule {
     }
     if (!existing) {
       this.data.bills.push(bill);
-      this.emit('bill.created', bill.clientId, { id: bill._id, type: 'bill' }, {
-        auth: { _id: auth._id, status: { type: auth.status }, company: this.companyRef(auth.companyId) },
-      });
+      this.emit(
+        'bill.created',
+        bill.clientId,
+        { id: bill._id, type: 'bill' },
+        {
+          auth: { _id: auth._id, status: { type: auth.status }, company: this.companyRef(auth.companyId) },
+        },
+      );
     }
     if (bill.balanceCents !== undefined && bill.dueDate) {
       this.billEvent(bill, 'bill.update', {
@@ -674,9 +777,16 @@ export class BillerDirectSim implements RouteModule {
 
   private swapSuccess(swap: BdSwapRecord): void {
     const method = this.data.paymentMethods.find((m) => m.method._id === swap.paymentMethodId);
-    this.emit('swap.success', swap.clientId, { id: swap._id, type: 'swap' }, {
-      clientId: swap.clientId, company: structuredClone(this.companyOf(swap.companyId)), paymentMethod: this.eventMethod(method),
-    });
+    this.emit(
+      'swap.success',
+      swap.clientId,
+      { id: swap._id, type: 'swap' },
+      {
+        clientId: swap.clientId,
+        company: structuredClone(this.companyOf(swap.companyId)),
+        paymentMethod: this.eventMethod(method),
+      },
+    );
   }
 
   private authStep(ctx: Ctx): unknown {
@@ -698,14 +808,17 @@ export class BillerDirectSim implements RouteModule {
     }
     const expected = pending.stage === 'code-questions' ? 'questions' : pending.stage;
     if (method !== expected) return badRequest(`method must be "${expected}" for this MFA step`);
-    let wrong = false;
+    let wrong: boolean;
     if (pending.stage === 'code') {
       const security = body.security;
       const id = isObject(security) ? security.identifier : undefined;
       const destination = pending.destinations.find((d) => d.identifier === id);
       if (!destination) return badRequest('security.identifier must be one of the offered code destinations');
       auth.pending = {
-        stage: 'code-questions', token: newId(), destinations: pending.destinations, destination,
+        stage: 'code-questions',
+        token: newId(),
+        destinations: pending.destinations,
+        destination,
         questions: [{ question: `What is the code sent to ${destination.mask}?`, identifier: shortId() }],
       };
       this.mfaEvent(auth);
@@ -770,21 +883,43 @@ export class BillerDirectSim implements RouteModule {
     const customLabel = optString(body, 'customLabel', `${label}customLabel`);
     const setAsDefault = optBool(body, 'setAsDefault', `${label}setAsDefault`) ?? false;
     const base = {
-      _id: newId(), type, ...(identifier ? { identifier } : {}), default: false, ...(name ? { name } : {}),
-      ...(customLabel ? { customLabel } : {}), assignedBills: [] as string[],
+      _id: newId(),
+      type,
+      ...(identifier ? { identifier } : {}),
+      default: false,
+      ...(name ? { name } : {}),
+      ...(customLabel ? { customLabel } : {}),
+      assignedBills: [] as string[],
     };
     let record: BdPaymentMethodRecord;
     if (type === 'card') {
       const card = readCard(body, this.clock(), label);
       record = {
-        method: { ...base, status: card.approved ? 'verified' : 'declined', card: { number: maskLast4(card.last4), brand: card.brand, type: card.type, expDate: card.expDate } },
-        clientId: client._id, created: this.now(), approved: card.approved, bin: card.bin, declines: card.approved ? 0 : 1, paidAt: [],
+        method: {
+          ...base,
+          status: card.approved ? 'verified' : 'declined',
+          card: { number: maskLast4(card.last4), brand: card.brand, type: card.type, expDate: card.expDate },
+        },
+        clientId: client._id,
+        created: this.now(),
+        approved: card.approved,
+        bin: card.bin,
+        declines: card.approved ? 0 : 1,
+        paidAt: [],
       };
     } else {
       const bank = readBank(body);
       record = {
-        method: { ...base, status: 'verified', bank: { routingNumber: maskLast4(bank.routingLast4), accountNumber: maskLast4(bank.accountLast4), type: bank.type } },
-        clientId: client._id, created: this.now(), approved: true, declines: 0, paidAt: [],
+        method: {
+          ...base,
+          status: 'verified',
+          bank: { routingNumber: maskLast4(bank.routingLast4), accountNumber: maskLast4(bank.accountLast4), type: bank.type },
+        },
+        clientId: client._id,
+        created: this.now(),
+        approved: true,
+        declines: 0,
+        paidAt: [],
       };
     }
     const others = this.methodsOf(client._id);
@@ -899,7 +1034,9 @@ export class BillerDirectSim implements RouteModule {
     const immediate = !payDate || Date.parse(payDate) <= now.getTime();
     bill.scheduled = { payDate: immediate ? now.toISOString() : (payDate as string), amountCents: bill.balanceCents, paymentMethodId: payer.method._id };
     this.billEvent(bill, 'bill.payment.scheduled', {
-      paymentMethod: this.eventMethod(payer), amount: formatCents(bill.balanceCents), payDate: eventDate(bill.scheduled.payDate),
+      paymentMethod: this.eventMethod(payer),
+      amount: formatCents(bill.balanceCents),
+      payDate: eventDate(bill.scheduled.payDate),
       ...this.surcharge(bill, payer, bill.balanceCents),
     });
     if (immediate) this.executeScheduled(bill);
@@ -964,7 +1101,11 @@ export class BillerDirectSim implements RouteModule {
     bill.lastFailedMethodId = undefined;
     if (bill.balanceCents === 0) bill.status = 'paid';
     else this.restoreStatus(bill);
-    this.billEvent(bill, 'bill.payment.sent', { amount: formatCents(amountCents), paymentMethod: this.eventMethod(m), ...this.surcharge(bill, m, amountCents) });
+    this.billEvent(bill, 'bill.payment.sent', {
+      amount: formatCents(amountCents),
+      paymentMethod: this.eventMethod(m),
+      ...this.surcharge(bill, m, amountCents),
+    });
     this.billEvent(bill, 'bill.update', {
       bill: {
         balance: { previous: formatCents(previous), current: formatCents(bill.balanceCents) },
@@ -1002,8 +1143,14 @@ export class BillerDirectSim implements RouteModule {
     return (client) => {
       const token = randomBytes(17).toString('hex');
       this.data.tokens.push({
-        token, clientId: client._id, created: now.toISOString(), expiresAt: expiration ?? new Date(now.getTime() + DAY_MS).toISOString(),
-        nonce, used: false, revoked: false, accessTokenExpiresIn,
+        token,
+        clientId: client._id,
+        created: now.toISOString(),
+        expiresAt: expiration ?? new Date(now.getTime() + DAY_MS).toISOString(),
+        nonce,
+        used: false,
+        revoked: false,
+        accessTokenExpiresIn,
       });
       return token;
     };

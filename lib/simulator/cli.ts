@@ -1,5 +1,6 @@
+#!/usr/bin/env node
 /**
- * `npm run simulator`: runs the Q2 simulator on 127.0.0.1:$Q2_SIM_PORT (default 8870) until
+ * The `q2-simulator` command (and `npm run simulator` in a checkout): runs the Q2 simulator on 127.0.0.1:$Q2_SIM_PORT (default 8870) until
  * SIGINT/SIGTERM.
  */
 import { startSimulator } from './index';
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   }
   const sim = await startSimulator({ port, host: '127.0.0.1' });
   console.log(`Q2 simulator listening on ${sim.url} (client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret})`);
-  console.log(`CorePro/Helix external accounts on ${sim.url}/externalAccount/ (HTTP Basic apiKey=${HELIX_DEMO_CREDENTIALS.apiKey} apiSecret=${HELIX_DEMO_CREDENTIALS.apiSecret})`);
+  console.log(
+    `CorePro/Helix external accounts on ${sim.url}/externalAccount/ (HTTP Basic apiKey=${HELIX_DEMO_CREDENTIALS.apiKey} apiSecret=${HELIX_DEMO_CREDENTIALS.apiSecret})`,
+  );
   console.log(`Biller Direct API on ${sim.url}/v1 (Authorization: Bearer ${BILLER_DIRECT_DEMO_API_KEY})`);
   let stopping = false;
   const shutdown = (): void => {

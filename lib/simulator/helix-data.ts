@@ -115,8 +115,8 @@ export function maskNumber(value: string): string {
 
 /** Builds an account record with defaults; used by the seed and by create/initiate. */
 export function makeAccount(
-  fields: Pick<HelixExternalAccount, 'externalAccountId' | 'customerId' | 'accountNumber' | 'routingNumber' | 'type' | 'status'>
-    & Partial<HelixExternalAccount>,
+  fields: Pick<HelixExternalAccount, 'externalAccountId' | 'customerId' | 'accountNumber' | 'routingNumber' | 'type' | 'status'> &
+    Partial<HelixExternalAccount>,
   at: Date,
   internals: Partial<HelixAccountInternals> = {},
 ): HelixAccountRecord {
@@ -126,19 +126,35 @@ export function makeAccount(
     routingNumberMasked: maskNumber(fields.routingNumber),
     statusDate: when,
     isActive: fields.status === 'Verified',
-    isLocked: false, lockedDate: null, lockedReason: null,
-    firstName: null, lastName: null, businessName: null,
+    isLocked: false,
+    lockedDate: null,
+    lockedReason: null,
+    firstName: null,
+    lastName: null,
+    businessName: null,
     name: HELIX_BANK_NAMES[fields.routingNumber] ?? null,
-    nickName: null, nocCode: null, tag: null,
-    customField1: null, customField2: null, customField3: null, customField4: null, customField5: null,
-    lastModifiedDate: when, lastVerifySentDate: null, lastVerifyExpiredDate: null,
+    nickName: null,
+    nocCode: null,
+    tag: null,
+    customField1: null,
+    customField2: null,
+    customField3: null,
+    customField4: null,
+    customField5: null,
+    lastModifiedDate: when,
+    lastVerifySentDate: null,
+    lastVerifyExpiredDate: null,
     ...fields,
   };
   return {
     account,
     internals: {
-      microDeposits: null, verifyFailures: 0, verifyStartedAt: null,
-      settledWithin90Days: false, outstandingTransactions: false, archivedAt: null,
+      microDeposits: null,
+      verifyFailures: 0,
+      verifyStartedAt: null,
+      settledWithin90Days: false,
+      outstandingTransactions: false,
+      archivedAt: null,
       ...internals,
     },
   };
@@ -154,19 +170,52 @@ export function createHelixSeedState(): HelixState {
       { customerId: 1003, kind: 'business', displayName: 'Acme Widgets LLC', pendingTransactions: false },
     ],
     accounts: [
-      makeAccount({
-        externalAccountId: 3001, customerId: 1001, accountNumber: '000123456789', routingNumber: HELIX_SANDBOX_ROUTING,
-        type: 'Checking', status: 'Verified', firstName: 'Alice', lastName: 'Example', nickName: 'Alice Checking', tag: 'alice-checking',
-      }, seeded),
-      makeAccount({
-        externalAccountId: 3002, customerId: 1001, accountNumber: '000987654321', routingNumber: '021000021',
-        type: 'Savings', status: 'Archived', firstName: 'Alice', lastName: 'Example', nickName: 'Old Savings',
-        statusDate: helixDate(archived), lastModifiedDate: helixDate(archived),
-      }, seeded, { settledWithin90Days: true, archivedAt: helixDate(archived) }),
-      makeAccount({
-        externalAccountId: 3003, customerId: 1003, accountNumber: '4455667788', routingNumber: HELIX_SANDBOX_ROUTING,
-        type: 'BusinessChecking', status: 'Verified', businessName: 'Acme Widgets LLC', nickName: 'Operating', tag: 'acme-operating',
-      }, seeded),
+      makeAccount(
+        {
+          externalAccountId: 3001,
+          customerId: 1001,
+          accountNumber: '000123456789',
+          routingNumber: HELIX_SANDBOX_ROUTING,
+          type: 'Checking',
+          status: 'Verified',
+          firstName: 'Alice',
+          lastName: 'Example',
+          nickName: 'Alice Checking',
+          tag: 'alice-checking',
+        },
+        seeded,
+      ),
+      makeAccount(
+        {
+          externalAccountId: 3002,
+          customerId: 1001,
+          accountNumber: '000987654321',
+          routingNumber: '021000021',
+          type: 'Savings',
+          status: 'Archived',
+          firstName: 'Alice',
+          lastName: 'Example',
+          nickName: 'Old Savings',
+          statusDate: helixDate(archived),
+          lastModifiedDate: helixDate(archived),
+        },
+        seeded,
+        { settledWithin90Days: true, archivedAt: helixDate(archived) },
+      ),
+      makeAccount(
+        {
+          externalAccountId: 3003,
+          customerId: 1003,
+          accountNumber: '4455667788',
+          routingNumber: HELIX_SANDBOX_ROUTING,
+          type: 'BusinessChecking',
+          status: 'Verified',
+          businessName: 'Acme Widgets LLC',
+          nickName: 'Operating',
+          tag: 'acme-operating',
+        },
+        seeded,
+      ),
     ],
     nextExternalAccountId: 3004,
   };

@@ -33,10 +33,19 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { RecordedRequest, Route, RouteModule, SimResponse } from './server';
 import {
-  HELIX_BANK_NAMES, HELIX_BUSINESS_TYPES, HELIX_PERSONAL_TYPES, HELIX_SANDBOX_ROUTING,
-  createHelixSeedState, helixDate, makeAccount,
-  type HelixAccountRecord, type HelixAccountStatus, type HelixAccountType, type HelixCustomer,
-  type HelixExternalAccount, type HelixState,
+  HELIX_BANK_NAMES,
+  HELIX_BUSINESS_TYPES,
+  HELIX_PERSONAL_TYPES,
+  HELIX_SANDBOX_ROUTING,
+  createHelixSeedState,
+  helixDate,
+  makeAccount,
+  type HelixAccountRecord,
+  type HelixAccountStatus,
+  type HelixAccountType,
+  type HelixCustomer,
+  type HelixExternalAccount,
+  type HelixState,
 } from './helix-data';
 
 export interface HelixCredentials {
@@ -132,7 +141,11 @@ type GuardedHandler = (req: RecordedRequest, params: Record<string, string>) => 
 
 /** Thrown by handlers; turned into an error envelope by the guard. */
 class HelixFailure extends Error {
-  constructor(readonly code: number, message: string, readonly status = 400) {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -225,13 +238,30 @@ interface AddCodes {
 }
 
 const CREATE_CODES: AddCodes = {
-  disabled: 62014, badType: 62002, names: { either: 62005 }, businessName: 62013, routingRequired: 62006,
-  accountRequired: 62007, accountChars: 62008, accountLength: 62009, tagInUse: 62003, limit: 62001,
+  disabled: 62014,
+  badType: 62002,
+  names: { either: 62005 },
+  businessName: 62013,
+  routingRequired: 62006,
+  accountRequired: 62007,
+  accountChars: 62008,
+  accountLength: 62009,
+  tagInUse: 62003,
+  limit: 62001,
 };
 
 const INITIATE_CODES: AddCodes = {
-  disabled: 62617, badType: 62601, names: { first: 62604, last: 62605 }, businessName: 62616, routingRequired: 69203,
-  accountRequired: 62607, accountChars: 62612, accountLength: 62613, tagInUse: 62008, nickNameInUse: 62602, limit: 62609,
+  disabled: 62617,
+  badType: 62601,
+  names: { first: 62604, last: 62605 },
+  businessName: 62616,
+  routingRequired: 69203,
+  accountRequired: 62607,
+  accountChars: 62612,
+  accountLength: 62613,
+  tagInUse: 62008,
+  nickNameInUse: 62602,
+  limit: 62609,
 };
 
 // ---- the module -------------------------------------------------------------------------------
@@ -287,7 +317,9 @@ export class HelixSim implements RouteModule {
       const params = d.params.map((p) => `/:${p}`).join('');
       const handler = this.handlers.get(d.op) as GuardedHandler;
       return [`/externalAccount/${d.op}`, `/externalaccount/${d.op.toLowerCase()}`].map((prefix) => ({
-        method: d.method, pattern: prefix + params, handler,
+        method: d.method,
+        pattern: prefix + params,
+        handler,
       }));
     });
   }
@@ -434,7 +466,11 @@ export class HelixSim implements RouteModule {
     const requestId = randomUUID();
     // Key order as documented; `data` absent when null, `throttle` only when given.
     const body: HelixEnvelope = {
-      ...(data === undefined || data === null ? {} : { data }), errors, requestId, status, ...(throttle ? { throttle } : {}),
+      ...(data === undefined || data === null ? {} : { data }),
+      errors,
+      requestId,
+      status,
+      ...(throttle ? { throttle } : {}),
     };
     return { status, headers: { 'x-request-id': requestId, ...headers }, body };
   }
@@ -480,8 +516,9 @@ export class HelixSim implements RouteModule {
       }
       const rate = this.countRequest(apiKey);
       if (rate.exceeded) {
-        return this.envelope(429, undefined, [{ code: 50429, message: `Rate limit exceeded; retry after ${rate.throttle.reset} second(s)` }],
-          rate.throttle, { 'retry-after': String(rate.throttle.reset) });
+        return this.envelope(429, undefined, [{ code: 50429, message: `Rate limit exceeded; retry after ${rate.throttle.reset} second(s)` }], rate.throttle, {
+          'retry-after': String(rate.throttle.reset),
+        });
       }
       const throttle = this.throttleAlways || rate.near ? rate.throttle : undefined;
       try {
@@ -551,9 +588,8 @@ export class HelixSim implements RouteModule {
 
   /** Accounts counted against perUserExternalAccountCountMax (seed 002). */
   private countedAccounts(customerId: number): number {
-    return this.accountsOf(customerId).filter(
-      (r) => COUNTED.has(r.account.status) || (r.account.status === 'Archived' && r.internals.settledWithin90Days),
-    ).length;
+    return this.accountsOf(customerId).filter((r) => COUNTED.has(r.account.status) || (r.account.status === 'Archived' && r.internals.settledWithin90Days))
+      .length;
   }
 
   // ---- operations -----------------------------------------------------------------------------
@@ -614,15 +650,29 @@ export class HelixSim implements RouteModule {
     const when = helixDate(now);
     const externalAccountId = this.data.nextExternalAccountId++;
     const initiate = op === 'initiate';
-    this.data.accounts.push(makeAccount({
-      externalAccountId, customerId, accountNumber, routingNumber, type,
-      status: initiate ? 'Unverified' : 'Verified',
-      firstName: firstName ?? null, lastName: lastName ?? null, businessName: businessName ?? null,
-      // ACH via NACHA assumed on: known routing numbers get the Fed name, others keep the caller's.
-      name: HELIX_BANK_NAMES[routingNumber] ?? name ?? null,
-      nickName: nickName ?? null, tag: tag ?? null, ...custom,
-      lastVerifySentDate: initiate ? when : null,
-    }, now, initiate ? { microDeposits: [this.microDeposits[0], this.microDeposits[1]], verifyStartedAt: when } : {}));
+    this.data.accounts.push(
+      makeAccount(
+        {
+          externalAccountId,
+          customerId,
+          accountNumber,
+          routingNumber,
+          type,
+          status: initiate ? 'Unverified' : 'Verified',
+          firstName: firstName ?? null,
+          lastName: lastName ?? null,
+          businessName: businessName ?? null,
+          // ACH via NACHA assumed on: known routing numbers get the Fed name, others keep the caller's.
+          name: HELIX_BANK_NAMES[routingNumber] ?? name ?? null,
+          nickName: nickName ?? null,
+          tag: tag ?? null,
+          ...custom,
+          lastVerifySentDate: initiate ? when : null,
+        },
+        now,
+        initiate ? { microDeposits: [this.microDeposits[0], this.microDeposits[1]], verifyStartedAt: when } : {},
+      ),
+    );
     return { data: { externalAccountId } };
   }
 
@@ -631,18 +681,27 @@ export class HelixSim implements RouteModule {
     const { record } = this.target(body, 62201);
     const { account, internals } = record;
     if (account.isLocked) return fail(62202, 'External account is locked');
-    if (account.status === 'Unverified' && internals.verifyStartedAt !== null
-      && this.clock().getTime() - Date.parse(internals.verifyStartedAt) > this.verifyWindowDays * DAY_MS) {
+    if (
+      account.status === 'Unverified' &&
+      internals.verifyStartedAt !== null &&
+      this.clock().getTime() - Date.parse(internals.verifyStartedAt) > this.verifyWindowDays * DAY_MS
+    ) {
       this.changeStatus(account, 'Expired');
       account.lastVerifyExpiredDate = account.statusDate;
     }
     switch (account.status) {
-      case 'Denied': return fail(62203, 'External account has been denied');
-      case 'Verified': return fail(62204, 'External account is already verified');
-      case 'Expired': return fail(62205, 'The verification period has expired');
-      case 'VerifyLocked': return fail(62206, 'Too many failed attempts; verification is locked');
-      case 'Archived': return fail(62201, 'Invalid externalAccountId for this customer');
-      case 'Unverified': break;
+      case 'Denied':
+        return fail(62203, 'External account has been denied');
+      case 'Verified':
+        return fail(62204, 'External account is already verified');
+      case 'Expired':
+        return fail(62205, 'The verification period has expired');
+      case 'VerifyLocked':
+        return fail(62206, 'Too many failed attempts; verification is locked');
+      case 'Archived':
+        return fail(62201, 'Invalid externalAccountId for this customer');
+      case 'Unverified':
+        break;
     }
     const a1 = toCents(body.amount1);
     const a2 = toCents(body.amount2);

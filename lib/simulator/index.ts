@@ -18,8 +18,13 @@ export * from './billerdirect';
 export * from './billerdirect-webhooks';
 export type * from './billerdirect-data';
 export {
-  BD_CATEGORIES, BD_HOLD_MESSAGES, BILLER_DIRECT_COMPANY_IDS, BILLER_DIRECT_DEMO_API_KEY, BILLER_DIRECT_PARTNER_ID,
-  BILLER_DIRECT_SEED_IDS, BILLER_DIRECT_SUCCESS_CARD,
+  BD_CATEGORIES,
+  BD_HOLD_MESSAGES,
+  BILLER_DIRECT_COMPANY_IDS,
+  BILLER_DIRECT_DEMO_API_KEY,
+  BILLER_DIRECT_PARTNER_ID,
+  BILLER_DIRECT_SEED_IDS,
+  BILLER_DIRECT_SUCCESS_CARD,
 } from './billerdirect-data';
 
 export interface StartSimulatorOptions {

@@ -6,10 +6,7 @@
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { RecordedRequest, Route, RouteHandler, RouteModule, SimResponse } from './server';
-import {
-  createSeedState, makeCustomer, makeUser,
-  type Account, type Customer, type Phone, type PlatformState, type User,
-} from './platform-data';
+import { createSeedState, makeCustomer, makeUser, type Account, type Customer, type Phone, type PlatformState, type User } from './platform-data';
 
 export interface PlatformClient {
   clientId: string;
@@ -27,8 +24,13 @@ export const DEMO_CLIENT: PlatformClient = { clientId: 'demo-client', clientSecr
 
 /** Operation names served under /{version}/ (used for 404/405 answers). */
 export const PLATFORM_OPERATIONS = [
-  'AddExternalAccount', 'DeleteCustomer', 'DeleteUser', 'Enrollment',
-  'GetAccountList', 'LookupCustomer', 'LookupUser',
+  'AddExternalAccount',
+  'DeleteCustomer',
+  'DeleteUser',
+  'Enrollment',
+  'GetAccountList',
+  'LookupCustomer',
+  'LookupUser',
 ] as const;
 
 const VERSIONS = new Set(['v1', 'v2']);
@@ -132,7 +134,9 @@ export class PlatformSim implements RouteModule {
     this.ttl = this.defaultTtl;
     this.setTokenTtl(this.defaultTtl); // validates the option
     const api = (method: string, op: string, handler: RouteHandler): Route => ({
-      method, pattern: `/:version/${op}${op.startsWith('Delete') ? '/:id' : ''}`, handler: this.guard(handler),
+      method,
+      pattern: `/:version/${op}${op.startsWith('Delete') ? '/:id' : ''}`,
+      handler: this.guard(handler),
     });
     const token: RouteHandler = (req) => this.token(req);
     this.routes = [
@@ -271,9 +275,14 @@ export class PlatformSim implements RouteModule {
       const duplicate = valid && this.data.externalAccounts.some((x) => x.UserID === user.UserID && x.ABA === a.ABA && x.Account === a.Account);
       if (valid && !duplicate) {
         this.data.externalAccounts.push({
-          ExternalAccountID: this.data.externalAccounts.length + 1, UserID: user.UserID, ABA: a.ABA as string,
-          Account: a.Account as string, AccountType: typeof a.AccountType === 'string' ? a.AccountType : 'Checking',
-          AllowDeposit: a.AllowDeposit === true, AllowWithdrawal: a.AllowWithdrawal === true, CreateDate: new Date().toISOString(),
+          ExternalAccountID: this.data.externalAccounts.length + 1,
+          UserID: user.UserID,
+          ABA: a.ABA as string,
+          Account: a.Account as string,
+          AccountType: typeof a.AccountType === 'string' ? a.AccountType : 'Checking',
+          AllowDeposit: a.AllowDeposit === true,
+          AllowWithdrawal: a.AllowWithdrawal === true,
+          CreateDate: new Date().toISOString(),
         });
         data.push({ ABA: a.ABA, Account: a.Account, Success: true });
       } else {
@@ -302,7 +311,10 @@ export class PlatformSim implements RouteModule {
     if (!user) {
       // E2: HTTP 200 with success:false; the error codes are [OUR] invented values.
       return envelope(200, false, 'Internal Platform Error', {
-        ErrorCode: '1003', ErrorType: 'Failure', ErrorDescription: 'User not found or already deleted', HydraErrorReturnCode: '-1',
+        ErrorCode: '1003',
+        ErrorType: 'Failure',
+        ErrorDescription: 'User not found or already deleted',
+        HydraErrorReturnCode: '-1',
       });
     }
     user.DeletedDate = new Date().toISOString();
@@ -323,23 +335,43 @@ export class PlatformSim implements RouteModule {
     const customerId = next(this.data.customers, (x) => x.CustomerID);
     const userId = next(this.data.users, (x) => x.UserID);
     const addressId = next(this.data.customers, (x) => x.Address.AddressID) + 100;
-    let phoneId = next(this.data.customers.flatMap((x) => x.Phones), (p) => p.PhoneID);
+    let phoneId = next(
+      this.data.customers.flatMap((x) => x.Phones),
+      (p) => p.PhoneID,
+    );
     const phones: Phone[] = (c.Phones as Body[]).map((p) => {
       const digits = String(p.Phone).replace(/\D/g, '');
       const split = digits.length === 10;
       return {
-        PhoneID: phoneId++, CountryName: 'United States', CityOrAreaCode: split ? digits.slice(0, 3) : '',
-        LocalNumber: split ? digits.slice(3) : digits, Extension: '', PhoneTypeName: String(p.PhoneType),
+        PhoneID: phoneId++,
+        CountryName: 'United States',
+        CityOrAreaCode: split ? digits.slice(0, 3) : '',
+        LocalNumber: split ? digits.slice(3) : digits,
+        Extension: '',
+        PhoneTypeName: String(p.PhoneType),
       };
     });
-    this.data.customers.push(makeCustomer({
-      CustomerID: customerId, CustomerName: String(c.Name), GroupID: toId(u.GroupID) as number, Phones: phones,
-      Address: {
-        AddressID: addressId, StreetAddress1: String(c.Address1), StreetAddress2: typeof c.Address2 === 'string' ? c.Address2 : '',
-        City: String(c.City), State: typeof c.State === 'string' ? c.State : '', PostalCode: String(c.Zip), AddressType: 2,
-        UserID: null, CountryID: 212, IsInternational: c.State === undefined, Province: null,
-      },
-    }));
+    this.data.customers.push(
+      makeCustomer({
+        CustomerID: customerId,
+        CustomerName: String(c.Name),
+        GroupID: toId(u.GroupID) as number,
+        Phones: phones,
+        Address: {
+          AddressID: addressId,
+          StreetAddress1: String(c.Address1),
+          StreetAddress2: typeof c.Address2 === 'string' ? c.Address2 : '',
+          City: String(c.City),
+          State: typeof c.State === 'string' ? c.State : '',
+          PostalCode: String(c.Zip),
+          AddressType: 2,
+          UserID: null,
+          CountryID: 212,
+          IsInternational: c.State === undefined,
+          Province: null,
+        },
+      }),
+    );
     this.data.users.push(makeUser({ UserID: userId, CustomerID: customerId, FirstName: String(u.FirstName), LastName: String(u.LastName) }));
     this.data.logons.push({ LogonID: next(this.data.logons, (l) => l.LogonID), LogonName: String(u.LogonName), UserID: userId });
     return ok({});
@@ -370,10 +402,11 @@ export class PlatformSim implements RouteModule {
       }
     }
     const wanted = Number(level || 0);
-    const types = (query.account_types ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-    const result = accounts.filter(
-      (a) => (a.AccessLevel & wanted) === wanted && (types.length === 0 || types.includes(a.AccountType.toLowerCase())),
-    );
+    const types = (query.account_types ?? '')
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
+    const result = accounts.filter((a) => (a.AccessLevel & wanted) === wanted && (types.length === 0 || types.includes(a.AccountType.toLowerCase())));
     return ok(result.map((a) => ({ ...a })));
   }
 

@@ -405,9 +405,7 @@ export class SimServer {
 
   private takeFault(req: RecordedRequest): FaultSpec | undefined {
     const index = this.faults.findIndex(
-      ({ spec }) =>
-        (spec.method === undefined || spec.method.toUpperCase() === req.method) &&
-        (spec.path === undefined || pathMatches(req.path, spec.path)),
+      ({ spec }) => (spec.method === undefined || spec.method.toUpperCase() === req.method) && (spec.path === undefined || pathMatches(req.path, spec.path)),
     );
     if (index === -1) return undefined;
     const fault = this.faults[index];
