@@ -24,7 +24,10 @@ import {
   withConnectionHelp,
   withConnectionRows,
   withConnectionWords,
+  withEditorConstants,
 } from '../lib/build/editor';
+import { BILLER_DIRECT_HOSTS } from '../lib/billerdirect/connection';
+import { PATTERNS } from '../lib/request/validate';
 import type { NodeSet } from '../lib/model/node-set';
 import type { OperationSpec, ResourceSpec } from '../lib/model/operation';
 import { RELIABILITY_SETTINGS } from '../lib/node-red/config-node';
@@ -782,6 +785,21 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       assert.equal(labels.name, 'Name');
       assert.equal(labels.timeout, 'Timeout (s)');
       assert.deepEqual(merged['zz-config'].placeholder, { allowedOrigins: 'e.g.' });
+    });
+  });
+
+  describe('runtime constants in the hand-written editors', () => {
+    it('Q2_CONST_<NAME> becomes the JSON of the runtime value; an unknown name fails the build', () => {
+      const html = withEditorConstants('var HOSTS = Q2_CONST_BILLER_DIRECT_HOSTS; var U = new RegExp(Q2_CONST_URL_PATTERN);');
+      assert.equal(html, `var HOSTS = ${JSON.stringify(BILLER_DIRECT_HOSTS)}; var U = new RegExp(${JSON.stringify(PATTERNS.url)});`);
+      assert.throws(() => withEditorConstants('Q2_CONST_NO_SUCH'), /Q2_CONST_NO_SUCH/);
+    });
+
+    it('the editors’ URL pattern is the runtime’s: the same values pass and fail', () => {
+      const url = new RegExp(PATTERNS.url);
+      for (const ok of ['https://stage.q2api.com', 'http://127.0.0.1:8870/v1']) assert.ok(url.test(ok), ok);
+      for (const bad of ['stage.q2api.com', 'https://', 'https://a b', 'ftp://x']) assert.ok(!url.test(bad), bad);
+      assert.ok(new RegExp(PATTERNS.env).test('${Q2_BASE_URL}'));
     });
   });
 });

@@ -183,6 +183,7 @@ describe('package: npm pack installed into a fresh Node-RED user directory', fun
     for (const type of Object.keys(pkg['node-red'].nodes).filter((k) => k.endsWith('-config'))) {
       const editor = fs.readFileSync(path.join(installed, 'dist', 'nodes', `${type}.html`), 'utf8');
       assert.doesNotMatch(editor, /q2:connection-rows/, `${type}: the shared rows were written in`);
+      assert.doesNotMatch(editor, /Q2_CONST_/, `${type}: the runtime constants were written in`);
       for (const key of ['allowedOrigins', 'timeout', 'maxInFlight', 'queueLength', 'queueWait', 'retryAttempts', 'stopGrace', 'tls', 'proxy'])
         assert.match(editor, new RegExp(`id="node-config-input-${key}"`), `${type}: ${key} row`);
     }

@@ -22,14 +22,12 @@ interface EditorGlobal {
   $?: (selector: string | HTMLLikeElement) => JQueryLike;
 }
 
-export function q2EditorClient(): void {
+/** Runs in the browser; `sources` are the runtime's PATTERNS (lib/request/validate.ts), written in by the build. */
+export function q2EditorClient(sources: Record<string, string>): void {
   const g = globalThis as unknown as EditorGlobal;
   if (g.Q2Editor) return;
-  const patterns: Record<string, RegExp> = {
-    id: /^[1-9][0-9]*$/,
-    url: /^https?:\/\/[^\s/?#]+\S*$/,
-    list: /^[^,\s]+(,[^,\s]+)*$/,
-  };
+  const patterns: Record<string, RegExp> = {};
+  for (const kind of Object.keys(sources)) patterns[kind] = new RegExp(sources[kind]);
   g.Q2Editor = {
     /** blank (the connection or msg.config fills it), a ${ENV_VAR}, or a value of the right shape */
     valid(kind, value) {

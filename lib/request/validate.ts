@@ -11,7 +11,19 @@ import type { Effective, ParamSpec, RequestSpec, Resolved } from '../model/opera
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, verbose: true, multipleOfPrecision: 9 });
 ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
 
-const ID_PATTERN = '^[1-9][0-9]{0,17}$';
+/**
+ * The shapes of the parameter types, as regular-expression sources: the runtime's ajv schemas and the editors'
+ * validators (written in by lib/build/editor.ts) both use these, so the panel and the runtime agree.
+ */
+export const PATTERNS = {
+  id: '^[1-9][0-9]{0,17}$',
+  url: '^https?://[^\\s/?#]+\\S*$',
+  list: '^[^,\\s]+(,[^,\\s]+)*$',
+  /** a value still holding an environment variable reference, `${NAME}` */
+  env: '^\\$\\{\\S+\\}$',
+} as const;
+
+const ID_PATTERN = PATTERNS.id;
 
 function paramSchema(p: ParamSpec): object {
   switch (p.type) {
@@ -27,9 +39,9 @@ function paramSchema(p: ParamSpec): object {
     case 'enum':
       return { type: 'string', enum: [...(p.enum ?? [])] };
     case 'url':
-      return { type: 'string', pattern: '^https?://[^\\s/?#]+' };
+      return { type: 'string', pattern: PATTERNS.url };
     case 'list':
-      return { type: 'string', pattern: '^[^,\\s]+(,[^,\\s]+)*$' };
+      return { type: 'string', pattern: PATTERNS.list };
     case 'string':
       return p.pattern ? { type: 'string', minLength: 1, pattern: p.pattern } : { type: 'string', minLength: 1 };
   }
