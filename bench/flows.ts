@@ -7,7 +7,7 @@ import helper from 'node-red-node-test-helper';
 import path from 'node:path';
 import type { Node, NodeInitializer } from 'node-red';
 import { DEMO_CLIENT } from '../lib/simulator';
-import q2Config = require('../nodes/q2-config');
+import q2Config = require('../nodes/q2-platform-config');
 import q2Platform = require('../nodes/q2-platform');
 
 helper.init(require.resolve('node-red'));
@@ -60,13 +60,13 @@ function collectors(): FlowNode[] {
   ];
 }
 
-/** (a) q2-lookup-user on a q2-config connection with the simulator's demo client. */
+/** (a) q2-lookup-user on a q2-platform-config connection with the simulator's demo client. */
 export function packFlow(url: string): BenchFlow {
   return {
     nodes: PACK_NODES,
     flow: [
       { id: 'tab', type: 'tab' },
-      { id: 'conn', type: 'q2-config', baseUrl: url, apiVersion: 'v2', scope: SCOPE },
+      { id: 'conn', type: 'q2-platform-config', baseUrl: url, apiVersion: 'v2', scope: SCOPE },
       at({ id: 'n1', z: 'tab', type: 'q2-lookup-user', connection: 'conn', wires: [['out']] }),
       ...collectors(),
     ],

@@ -1,7 +1,7 @@
 /**
  * The benchmark itself (bench/run.ts starts it with --expose-gc). One simulator (a worker thread, see
  * bench/sim-worker.ts), one process, the same number of requests in flight for every variant:
- *  (a)  the pack's q2-lookup-user node on a q2-config connection, in the Node-RED runtime;
+ *  (a)  the pack's q2-lookup-user node on a q2-platform-config connection, in the Node-RED runtime;
  *  (b1) function node (token from flow context) + core http request node, its defaults;
  *  (b2) the same with the http request node's keep-alive (`persist`) on;
  *  (c)  a plain axios loop on a keep-alive http.Agent.

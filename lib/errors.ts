@@ -59,7 +59,7 @@ export function redact(text: string): string {
       .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '***')
       // a run of 6+ digits (spaces or hyphens between them allowed) that is not part of a longer word: the digits
       // inside ids such as UUIDs (`3b57-4579-934c`) or hex object ids (`64b000…0001`) are left alone
-      .replace(/(?<![A-Za-z0-9-])\d(?:[ -]?\d){5,}(?![A-Za-z0-9])/g, (digits) => `******${digits.replace(/[ -]/g, '').slice(-4)}`)
+      .replace(/(?<![A-Za-z0-9-])\d(?:[ -]?\d){5,}(?![A-Za-z0-9]|-[A-Za-z0-9])/g, (digits) => `******${digits.replace(/[ -]/g, '').slice(-4)}`)
   );
 }
 

@@ -109,7 +109,7 @@ interface OpCase {
 const OPS: OpCase[] = [
   // auth
   {
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     operation: 'create',
     prepare: async (sim) => ({ clientId: await newClient(sim) }),
     node: () => ({ companyId: CO.regular1 }),
@@ -126,7 +126,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     operation: 'step',
     prepare: async (sim) => {
       const m = await mfaAuth(sim);
@@ -142,7 +142,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     operation: 'list',
     node: () => ({ clientId: SEED.clientId }),
     method: 'GET',
@@ -156,7 +156,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     operation: 'fixHold',
     prepare: async (sim) => {
       const clientId = await newClient(sim);
@@ -173,7 +173,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     operation: 'answerQuestions',
     prepare: async (sim) => {
       const m = await mfaAuth(sim);
@@ -190,7 +190,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     operation: 'delete',
     node: () => ({ authId: SEED.authId }),
     msg: () => ({ payload: { ignored: true } }),
@@ -207,7 +207,7 @@ const OPS: OpCase[] = [
   },
   // bill
   {
-    type: 'q2-bd-bill',
+    type: 'q2-billerdirect-bill',
     operation: 'get',
     node: () => ({ billId: SEED.billId }),
     method: 'GET',
@@ -220,7 +220,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-bill',
+    type: 'q2-billerdirect-bill',
     operation: 'list',
     msg: () => ({ config: { clientId: SEED.clientId } }),
     method: 'GET',
@@ -234,7 +234,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-bill',
+    type: 'q2-billerdirect-bill',
     operation: 'listByPartner',
     node: () => ({ partnerId: BILLER_DIRECT_PARTNER_ID }),
     method: 'GET',
@@ -249,14 +249,14 @@ const OPS: OpCase[] = [
   },
   // company
   {
-    type: 'q2-bd-company',
+    type: 'q2-billerdirect-company',
     operation: 'categories',
     method: 'GET',
     path: () => '/v1/company/categories',
     check: (payload) => assert.deepEqual(payload, { data: BD_CATEGORIES }),
   },
   {
-    type: 'q2-bd-company',
+    type: 'q2-billerdirect-company',
     operation: 'get',
     node: () => ({ companyId: CO.mfa1 }),
     method: 'GET',
@@ -267,7 +267,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-company',
+    type: 'q2-billerdirect-company',
     operation: 'search',
     msg: () => ({ payload: { query: 'regular company', products: ['biller-direct', 'cardswap'], paginateResults: true, pageSize: 2, pageNumber: 2 } }),
     method: 'POST',
@@ -283,7 +283,7 @@ const OPS: OpCase[] = [
   },
   // payment
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'add',
     prepare: async (sim) => ({ clientId: await newClient(sim) }),
     node: (ids) => ({ clientId: ids.clientId }),
@@ -298,7 +298,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'list',
     node: () => ({ clientId: SEED.clientId }),
     method: 'GET',
@@ -312,7 +312,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'delete',
     prepare: async (sim) => ({ paymentMethodId: await newCard(sim, SEED.clientId) }),
     node: (ids) => ({ paymentMethodId: ids.paymentMethodId }),
@@ -327,7 +327,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'retry',
     prepare: async (sim) => ({ paymentMethodId: await newCard(sim, await newClient(sim), { cardNumber: '5500005555555559' }) }),
     msg: (ids) => ({ config: { paymentMethodId: ids.paymentMethodId } }),
@@ -340,7 +340,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'assign',
     prepare: async (sim) => ({ paymentMethodId: await newCard(sim, SEED.clientId, { name: 'Second card' }) }),
     node: (ids) => ({ paymentMethodId: ids.paymentMethodId, billId: SEED.billId }),
@@ -354,7 +354,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'settings',
     node: () => ({ billId: SEED.billId, recurring: 'disabled', schedule: 'day-before' }),
     msg: () => ({ payload: TIMESTAMP }),
@@ -367,7 +367,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'schedule',
     prepare: async () => ({ when: future(3) }),
     msg: (ids) => ({ config: { billId: SEED.billId }, payload: { date: ids.when } }),
@@ -380,7 +380,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     operation: 'cancel',
     prepare: async (sim) => {
       await bdApi(sim, 'POST', '/payment/schedule', { billId: SEED.billId, payDate: future(2) });
@@ -399,7 +399,7 @@ const OPS: OpCase[] = [
   },
   // client
   {
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     operation: 'create',
     msg: () => ({ payload: { identifier: 'ops-ada', meta: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' } } }),
     method: 'POST',
@@ -412,7 +412,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     operation: 'createToken',
     node: () => ({ identifier: SEED.clientIdentifier }),
     msg: () => ({ payload: { nonce: true, accessTokenExpiresIn: 600 } }),
@@ -426,7 +426,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     operation: 'revokeTokens',
     prepare: async (sim) => ({ token: (await bdApi<{ token: string }>(sim, 'POST', '/client/create-token', { identifier: SEED.clientIdentifier })).token }),
     msg: () => ({ config: { identifier: SEED.clientIdentifier } }),
@@ -439,7 +439,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     operation: 'sync',
     msg: () => ({
       payload: {
@@ -467,7 +467,7 @@ const OPS: OpCase[] = [
   },
   // swap
   {
-    type: 'q2-bd-swap',
+    type: 'q2-billerdirect-swap',
     operation: 'create',
     prepare: async (sim) => {
       const clientId = await newClient(sim);
@@ -487,7 +487,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-swap',
+    type: 'q2-billerdirect-swap',
     operation: 'companies',
     method: 'GET',
     path: () => '/v1/swap/companies',
@@ -501,7 +501,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-swap',
+    type: 'q2-billerdirect-swap',
     operation: 'list',
     prepare: async (sim) => {
       const clientId = await newClient(sim);
@@ -523,7 +523,7 @@ const OPS: OpCase[] = [
   },
   // partner
   {
-    type: 'q2-bd-partner',
+    type: 'q2-billerdirect-partner',
     operation: 'publicKeys',
     method: 'GET',
     path: () => '/v1/partner/public-keys',
@@ -536,7 +536,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-partner',
+    type: 'q2-billerdirect-partner',
     operation: 'publicKey',
     prepare: async (sim) => ({ keyId: sim.billerDirect.partnerKeys[0].kid }),
     node: (ids) => ({ keyId: ids.keyId }),
@@ -548,7 +548,7 @@ const OPS: OpCase[] = [
     },
   },
   {
-    type: 'q2-bd-partner',
+    type: 'q2-billerdirect-partner',
     operation: 'latestPublicKey',
     method: 'GET',
     path: () => '/v1/partner/public-keys/latest',

@@ -58,7 +58,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
 
   describe('outputs', () => {
     it('msg.q2.requestId is the response’s request-id header; each response has its own', async () => {
-      const sim = await deploy('q2-bd-company', { operation: 'categories' });
+      const sim = await deploy('q2-billerdirect-company', { operation: 'categories' });
       sim.server.injectFault({ path: '/v1/company/categories', headers: { 'request-id': 'req-from-the-header-1' } });
       const first = await send({});
       assert.equal(first.out?.q2?.requestId, 'req-from-the-header-1');
@@ -70,7 +70,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     });
 
     it('an empty response body becomes {} on the output', async () => {
-      const sim = await deploy('q2-bd-payment', { operation: 'cancel', billId: SEED.billId });
+      const sim = await deploy('q2-billerdirect-payment', { operation: 'cancel', billId: SEED.billId });
       sim.server.injectFault({ path: '/v1/payment/cancel', status: 200, body: '', headers: { 'request-id': 'req-empty' } });
       const { out } = await send({});
       assert.deepEqual(out?.payload, {});
@@ -78,7 +78,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     });
 
     it('success: false (boolean or "false") in an HTTP 200 response goes to Catch, not the output', async () => {
-      const sim = await deploy('q2-bd-auth', { operation: 'fixHold', authId: SEED.authId });
+      const sim = await deploy('q2-billerdirect-auth', { operation: 'fixHold', authId: SEED.authId });
       for (const success of [false, 'false']) {
         sim.server.injectFault({
           path: `/v1/auth/${SEED.authId}/fix-hold`,
@@ -97,7 +97,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
 
   describe('msg.config.operation', () => {
     it('overrides the node’s operation for that message only', async () => {
-      const sim = await deploy('q2-bd-bill', { operation: 'get', billId: SEED.billId });
+      const sim = await deploy('q2-billerdirect-bill', { operation: 'get', billId: SEED.billId });
       const listed = bdSuccess(await send({ config: { operation: 'list', clientId: SEED.clientId } }));
       assert.ok(Array.isArray(listed.payload.data));
       const got = bdSuccess(await send({ config: {} }));
@@ -110,27 +110,27 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
 
     const switches: Array<{ type: string; node: Json; config: Json; request: string }> = [
       {
-        type: 'q2-bd-auth',
+        type: 'q2-billerdirect-auth',
         node: { operation: 'delete', authId: SEED.authId },
         config: { operation: 'list', clientId: SEED.clientId },
         request: `GET /v1/auth/list/${SEED.clientId}`,
       },
-      { type: 'q2-bd-company', node: { operation: 'search' }, config: { operation: 'categories' }, request: 'GET /v1/company/categories' },
+      { type: 'q2-billerdirect-company', node: { operation: 'search' }, config: { operation: 'categories' }, request: 'GET /v1/company/categories' },
       {
-        type: 'q2-bd-payment',
+        type: 'q2-billerdirect-payment',
         node: { operation: 'add' },
         config: { operation: 'list', clientId: SEED.clientId },
         request: `GET /v1/payment/list/${SEED.clientId}`,
       },
       {
-        type: 'q2-bd-client',
+        type: 'q2-billerdirect-client',
         node: { operation: 'sync' },
         config: { operation: 'createToken', identifier: SEED.clientIdentifier },
         request: 'POST /v1/client/create-token',
       },
-      { type: 'q2-bd-swap', node: { operation: 'create' }, config: { operation: 'companies' }, request: 'GET /v1/swap/companies' },
+      { type: 'q2-billerdirect-swap', node: { operation: 'create' }, config: { operation: 'companies' }, request: 'GET /v1/swap/companies' },
       {
-        type: 'q2-bd-partner',
+        type: 'q2-billerdirect-partner',
         node: { operation: 'publicKey', keyId: 'unknown' },
         config: { operation: 'latestPublicKey' },
         request: 'GET /v1/partner/public-keys/latest',
@@ -156,13 +156,13 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
       path: (id: string) => string;
       method: string;
     }> = [
-      { key: 'clientId', type: 'q2-bd-auth', operation: 'list', real: () => SEED.clientId, path: (id) => `/v1/auth/list/${id}`, method: 'GET' },
-      { key: 'authId', type: 'q2-bd-auth', operation: 'delete', real: () => SEED.authId, path: (id) => `/v1/auth/${id}`, method: 'DELETE' },
-      { key: 'billId', type: 'q2-bd-bill', operation: 'get', real: () => SEED.billId, path: (id) => `/v1/bill/${id}`, method: 'GET' },
-      { key: 'companyId', type: 'q2-bd-company', operation: 'get', real: () => CO.shopwise, path: (id) => `/v1/company/${id}`, method: 'GET' },
+      { key: 'clientId', type: 'q2-billerdirect-auth', operation: 'list', real: () => SEED.clientId, path: (id) => `/v1/auth/list/${id}`, method: 'GET' },
+      { key: 'authId', type: 'q2-billerdirect-auth', operation: 'delete', real: () => SEED.authId, path: (id) => `/v1/auth/${id}`, method: 'DELETE' },
+      { key: 'billId', type: 'q2-billerdirect-bill', operation: 'get', real: () => SEED.billId, path: (id) => `/v1/bill/${id}`, method: 'GET' },
+      { key: 'companyId', type: 'q2-billerdirect-company', operation: 'get', real: () => CO.shopwise, path: (id) => `/v1/company/${id}`, method: 'GET' },
       {
         key: 'paymentMethodId',
-        type: 'q2-bd-payment',
+        type: 'q2-billerdirect-payment',
         operation: 'delete',
         real: () => SEED.paymentMethodId,
         path: (id) => `/v1/payment/${id}`,
@@ -170,7 +170,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
       },
       {
         key: 'partnerId',
-        type: 'q2-bd-bill',
+        type: 'q2-billerdirect-bill',
         operation: 'listByPartner',
         real: () => BILLER_DIRECT_PARTNER_ID,
         path: (id) => `/v1/bill/listByPartner/${id}`,
@@ -178,7 +178,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
       },
       {
         key: 'keyId',
-        type: 'q2-bd-partner',
+        type: 'q2-billerdirect-partner',
         operation: 'publicKey',
         real: (sim) => sim.billerDirect.partnerKeys[1].kid,
         path: (id) => `/v1/partner/public-keys/${id}`,
@@ -201,7 +201,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     }
 
     it('a path id is URL-encoded inside its segment', async () => {
-      const sim = await deploy('q2-bd-auth', { operation: 'list' });
+      const sim = await deploy('q2-billerdirect-auth', { operation: 'list' });
       bdFailure(await send({ config: { clientId: 'a/b c?.d#é' } }), 'BD Auth');
       assert.equal(sim.server.requests[0].path, '/v1/auth/list/a%2Fb%20c%3F%2Ed%23%C3%A9');
     });
@@ -210,27 +210,27 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
   describe('body ids: msg.config, then the node, are merged over the payload’s', () => {
     const merges: Array<{ type: string; operation: string; key: string; node?: Json; payload: Json }> = [
       {
-        type: 'q2-bd-auth',
+        type: 'q2-billerdirect-auth',
         operation: 'create',
         key: 'clientId',
         payload: { clientId: 'p', companyId: CO.regular1, items: ['bill'], form: { username: 'u' } },
       },
       {
-        type: 'q2-bd-auth',
+        type: 'q2-billerdirect-auth',
         operation: 'create',
         key: 'companyId',
         payload: { clientId: SEED.clientId, companyId: 'p', items: ['bill'], form: { username: 'u' } },
       },
-      { type: 'q2-bd-payment', operation: 'add', key: 'clientId', payload: { ...CARD, clientId: 'p' } },
-      { type: 'q2-bd-payment', operation: 'assign', key: 'billId', node: { paymentMethodId: SEED.paymentMethodId }, payload: { billId: 'p' } },
-      { type: 'q2-bd-payment', operation: 'settings', key: 'billId', payload: { billId: 'p', recurring: 'enabled' } },
-      { type: 'q2-bd-payment', operation: 'schedule', key: 'billId', payload: { billId: 'p', payDate: '2099-01-01' } },
-      { type: 'q2-bd-payment', operation: 'cancel', key: 'billId', payload: { billId: 'p' } },
-      { type: 'q2-bd-client', operation: 'create', key: 'identifier', payload: { identifier: 'p' } },
-      { type: 'q2-bd-client', operation: 'createToken', key: 'identifier', payload: { identifier: 'p' } },
-      { type: 'q2-bd-client', operation: 'revokeTokens', key: 'identifier', payload: { identifier: 'p' } },
-      { type: 'q2-bd-swap', operation: 'create', key: 'authId', payload: { authId: 'p', paymentMethodId: SEED.paymentMethodId } },
-      { type: 'q2-bd-swap', operation: 'create', key: 'paymentMethodId', payload: { authId: SEED.authId, paymentMethodId: 'p' } },
+      { type: 'q2-billerdirect-payment', operation: 'add', key: 'clientId', payload: { ...CARD, clientId: 'p' } },
+      { type: 'q2-billerdirect-payment', operation: 'assign', key: 'billId', node: { paymentMethodId: SEED.paymentMethodId }, payload: { billId: 'p' } },
+      { type: 'q2-billerdirect-payment', operation: 'settings', key: 'billId', payload: { billId: 'p', recurring: 'enabled' } },
+      { type: 'q2-billerdirect-payment', operation: 'schedule', key: 'billId', payload: { billId: 'p', payDate: '2099-01-01' } },
+      { type: 'q2-billerdirect-payment', operation: 'cancel', key: 'billId', payload: { billId: 'p' } },
+      { type: 'q2-billerdirect-client', operation: 'create', key: 'identifier', payload: { identifier: 'p' } },
+      { type: 'q2-billerdirect-client', operation: 'createToken', key: 'identifier', payload: { identifier: 'p' } },
+      { type: 'q2-billerdirect-client', operation: 'revokeTokens', key: 'identifier', payload: { identifier: 'p' } },
+      { type: 'q2-billerdirect-swap', operation: 'create', key: 'authId', payload: { authId: 'p', paymentMethodId: SEED.paymentMethodId } },
+      { type: 'q2-billerdirect-swap', operation: 'create', key: 'paymentMethodId', payload: { authId: SEED.authId, paymentMethodId: 'p' } },
     ];
     for (const m of merges) {
       it(`${LABELS[m.type]} ${m.operation}: ${m.key}`, async () => {
@@ -248,7 +248,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     }
 
     it('payment add: a bank account, clientId from msg.config', async () => {
-      const sim = await deploy('q2-bd-payment', { operation: 'add' });
+      const sim = await deploy('q2-billerdirect-payment', { operation: 'add' });
       const bank = {
         paymentType: 'bank',
         routingNumber: '021000021',
@@ -264,7 +264,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     });
 
     it('the body from another data property (dataProperty "bd")', async () => {
-      const sim = await deploy('q2-bd-client', { operation: 'create', dataProperty: 'bd' });
+      const sim = await deploy('q2-billerdirect-client', { operation: 'create', dataProperty: 'bd' });
       bdSuccess(await send({ payload: { identifier: 'not-this-one' }, bd: { identifier: 'from-msg-bd' } }));
       assertRequest(onlyCall(sim), 'POST', '/v1/client', { identifier: 'from-msg-bd' });
     });
@@ -272,7 +272,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
 
   describe('schedule payment: payDate (B1)', () => {
     it('`date` is sent as `payDate`; a Date object as its ISO string; `payDate` as given', async () => {
-      const sim = await deploy('q2-bd-payment', { operation: 'schedule', billId: SEED.billId });
+      const sim = await deploy('q2-billerdirect-payment', { operation: 'schedule', billId: SEED.billId });
       const when = new Date(Date.now() + 5 * 24 * 60 * 60 * 1000);
       bdSuccess(await send({ payload: { date: when } }));
       bdSuccess(await send({ payload: { date: '2099-12-31' } }));
@@ -290,7 +290,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
     });
 
     it('without a date the bill is paid at once (body {billId})', async () => {
-      const sim = await deploy('q2-bd-payment', { operation: 'schedule' });
+      const sim = await deploy('q2-billerdirect-payment', { operation: 'schedule' });
       bdSuccess(await send({ config: { billId: SEED.billId } }));
       assertRequest(onlyCall(sim), 'POST', '/v1/payment/schedule', { billId: SEED.billId });
       const bill = billRecord(sim, SEED.billId);
@@ -299,7 +299,7 @@ describe('Biller Direct nodes against the simulator: outputs, msg.config and ids
   });
 
   it('several messages at once: each gets its own response', async () => {
-    const sim = await deploy('q2-bd-company', { operation: 'get' });
+    const sim = await deploy('q2-billerdirect-company', { operation: 'get' });
     const ids = [CO.regular1, CO.regular2, CO.mfa2, CO.tunebox];
     const arrived = collect(ids.length);
     ids.forEach((companyId, i) => helper.getNode('n1').receive({ config: { companyId }, tag: i } as unknown as NodeMessage));

@@ -38,13 +38,13 @@ interface SwapView {
  * delete a payment method, change payment settings.
  */
 const NODES: FlowNode[] = [
-  { id: 'bd-auth', type: 'q2-bd-auth', name: '', operation: 'create' },
-  { id: 'bd-auths', type: 'q2-bd-auth', name: '', operation: 'list' },
-  { id: 'bd-bills', type: 'q2-bd-bill', name: '', operation: 'list' },
-  { id: 'bd-swaps', type: 'q2-bd-swap', name: '', operation: 'list' },
-  { id: 'bd-pay', type: 'q2-bd-payment', name: '', operation: 'schedule' },
-  { id: 'bd-unpay', type: 'q2-bd-payment', name: '', operation: 'delete' },
-  { id: 'bd-settings', type: 'q2-bd-payment', name: '', operation: 'settings' },
+  { id: 'bd-auth', type: 'q2-billerdirect-auth', name: '', operation: 'create' },
+  { id: 'bd-auths', type: 'q2-billerdirect-auth', name: '', operation: 'list' },
+  { id: 'bd-bills', type: 'q2-billerdirect-bill', name: '', operation: 'list' },
+  { id: 'bd-swaps', type: 'q2-billerdirect-swap', name: '', operation: 'list' },
+  { id: 'bd-pay', type: 'q2-billerdirect-payment', name: '', operation: 'schedule' },
+  { id: 'bd-unpay', type: 'q2-billerdirect-payment', name: '', operation: 'delete' },
+  { id: 'bd-settings', type: 'q2-billerdirect-payment', name: '', operation: 'settings' },
 ];
 
 async function deploy(): Promise<RunningSimulator> {
@@ -448,52 +448,64 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
     }
     const NO = '64bffffffffffffffffffff0';
     const unknown: Unknown[] = [
-      { title: 'bill get: unknown billId', type: 'q2-bd-bill', label: 'BD Bill', props: { operation: 'get', billId: NO }, what: 'Bill' },
-      { title: 'bill list: unknown clientId', type: 'q2-bd-bill', label: 'BD Bill', props: { operation: 'list', clientId: NO }, what: 'Client' },
+      { title: 'bill get: unknown billId', type: 'q2-billerdirect-bill', label: 'BD Bill', props: { operation: 'get', billId: NO }, what: 'Bill' },
+      { title: 'bill list: unknown clientId', type: 'q2-billerdirect-bill', label: 'BD Bill', props: { operation: 'list', clientId: NO }, what: 'Client' },
       {
         title: 'bill listByPartner: unknown partnerId',
-        type: 'q2-bd-bill',
+        type: 'q2-billerdirect-bill',
         label: 'BD Bill',
         props: { operation: 'listByPartner', partnerId: NO },
         what: 'Partner',
       },
-      { title: 'auth list: unknown clientId', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'list', clientId: NO }, what: 'Client' },
-      { title: 'auth fixHold: unknown authId', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'fixHold', authId: NO }, what: 'Auth' },
-      { title: 'auth delete: unknown authId', type: 'q2-bd-auth', label: 'BD Auth', props: { operation: 'delete', authId: NO }, what: 'Auth' },
+      { title: 'auth list: unknown clientId', type: 'q2-billerdirect-auth', label: 'BD Auth', props: { operation: 'list', clientId: NO }, what: 'Client' },
+      { title: 'auth fixHold: unknown authId', type: 'q2-billerdirect-auth', label: 'BD Auth', props: { operation: 'fixHold', authId: NO }, what: 'Auth' },
+      { title: 'auth delete: unknown authId', type: 'q2-billerdirect-auth', label: 'BD Auth', props: { operation: 'delete', authId: NO }, what: 'Auth' },
       {
         title: 'auth step: unknown MFA token',
-        type: 'q2-bd-auth',
+        type: 'q2-billerdirect-auth',
         label: 'BD Auth',
         props: { operation: 'step' },
         msg: { payload: { token: NO, method: 'prompt' } },
         what: 'MFA token',
       },
-      { title: 'company get: unknown companyId', type: 'q2-bd-company', label: 'BD Company', props: { operation: 'get', companyId: NO }, what: 'Company' },
+      {
+        title: 'company get: unknown companyId',
+        type: 'q2-billerdirect-company',
+        label: 'BD Company',
+        props: { operation: 'get', companyId: NO },
+        what: 'Company',
+      },
       {
         title: 'payment delete: unknown paymentMethodId',
-        type: 'q2-bd-payment',
+        type: 'q2-billerdirect-payment',
         label: 'BD Payment',
         props: { operation: 'delete', paymentMethodId: NO },
         what: 'Payment method',
       },
       {
         title: 'payment retry: unknown paymentMethodId',
-        type: 'q2-bd-payment',
+        type: 'q2-billerdirect-payment',
         label: 'BD Payment',
         props: { operation: 'retry', paymentMethodId: NO },
         what: 'Payment method',
       },
       {
         title: 'payment assign: unknown billId',
-        type: 'q2-bd-payment',
+        type: 'q2-billerdirect-payment',
         label: 'BD Payment',
         props: { operation: 'assign', paymentMethodId: SEED.paymentMethodId, billId: NO },
         what: 'Bill',
       },
-      { title: 'payment schedule: unknown billId', type: 'q2-bd-payment', label: 'BD Payment', props: { operation: 'schedule', billId: NO }, what: 'Bill' },
+      {
+        title: 'payment schedule: unknown billId',
+        type: 'q2-billerdirect-payment',
+        label: 'BD Payment',
+        props: { operation: 'schedule', billId: NO },
+        what: 'Bill',
+      },
       {
         title: 'payment add: unknown clientId',
-        type: 'q2-bd-payment',
+        type: 'q2-billerdirect-payment',
         label: 'BD Payment',
         props: { operation: 'add', clientId: NO },
         msg: { payload: { ...CARD } },
@@ -501,22 +513,22 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
       },
       {
         title: 'client revokeTokens: unknown identifier',
-        type: 'q2-bd-client',
+        type: 'q2-billerdirect-client',
         label: 'BD Client',
         props: { operation: 'revokeTokens', identifier: 'nobody-here' },
         what: 'Client',
       },
       {
         title: 'swap create: unknown authId',
-        type: 'q2-bd-swap',
+        type: 'q2-billerdirect-swap',
         label: 'BD Swap',
         props: { operation: 'create', authId: NO, paymentMethodId: SEED.paymentMethodId },
         what: 'Auth',
       },
-      { title: 'swap list: unknown clientId', type: 'q2-bd-swap', label: 'BD Swap', props: { operation: 'list', clientId: NO }, what: 'Client' },
+      { title: 'swap list: unknown clientId', type: 'q2-billerdirect-swap', label: 'BD Swap', props: { operation: 'list', clientId: NO }, what: 'Client' },
       {
         title: 'partner publicKey: unknown keyId',
-        type: 'q2-bd-partner',
+        type: 'q2-billerdirect-partner',
         label: 'BD Partner',
         props: { operation: 'publicKey', keyId: 'no-such-kid' },
         what: 'Public key',
@@ -535,8 +547,8 @@ describe('Biller Direct sandbox behaviours against the simulator', () => {
       const { sim } = ctx;
       await loadBillerDirect(
         bdFlowWith(sim.url, [
-          { id: 'n1', type: 'q2-bd-auth', name: '', operation: 'fixHold', authId: SEED.authId },
-          { id: 'n2', type: 'q2-bd-payment', name: '', operation: 'cancel', billId: SEED.billId },
+          { id: 'n1', type: 'q2-billerdirect-auth', name: '', operation: 'fixHold', authId: SEED.authId },
+          { id: 'n2', type: 'q2-billerdirect-payment', name: '', operation: 'cancel', billId: SEED.billId },
         ]),
       );
       serverFailure(await send({}, 'n1'), 'BD Auth', 409, 'not_on_hold', 'This auth is not on hold');

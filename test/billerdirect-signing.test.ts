@@ -1,5 +1,5 @@
 /**
- * The Biller Direct connection (q2-bd-config) through the real Node-RED runtime against the simulator:
+ * The Biller Direct connection (q2-billerdirect-config) through the real Node-RED runtime against the simulator:
  *  - RSA request signing (docs/api-notes.md §2.10): with the private key in the `signingKey` credential and the public key in
  *    the simulator, every request (GET with a path id, GET without, POST with a body, DELETE) carries `Signature` and
  *    `Date`, which the simulator verifies and the test verifies again; with another key, or none while the simulator
@@ -32,7 +32,7 @@ function probes(paymentMethodId: string): Probe[] {
     {
       id: 'n1',
       label: 'BD Bill',
-      props: { type: 'q2-bd-bill', operation: 'get', billId: SEED.billId },
+      props: { type: 'q2-billerdirect-bill', operation: 'get', billId: SEED.billId },
       msg: () => ({}),
       method: 'GET',
       path: `/v1/bill/${SEED.billId}`,
@@ -40,7 +40,7 @@ function probes(paymentMethodId: string): Probe[] {
     {
       id: 'n2',
       label: 'BD Company',
-      props: { type: 'q2-bd-company', operation: 'categories' },
+      props: { type: 'q2-billerdirect-company', operation: 'categories' },
       msg: () => ({}),
       method: 'GET',
       path: '/v1/company/categories',
@@ -48,7 +48,7 @@ function probes(paymentMethodId: string): Probe[] {
     {
       id: 'n3',
       label: 'BD Client',
-      props: { type: 'q2-bd-client', operation: 'create' },
+      props: { type: 'q2-billerdirect-client', operation: 'create' },
       msg: () => ({ payload: { identifier: 'signed-user', meta: { firstName: 'Sig' } } }),
       method: 'POST',
       path: '/v1/client',
@@ -56,7 +56,7 @@ function probes(paymentMethodId: string): Probe[] {
     {
       id: 'n4',
       label: 'BD Company',
-      props: { type: 'q2-bd-company', operation: 'search' },
+      props: { type: 'q2-billerdirect-company', operation: 'search' },
       msg: () => ({ payload: { query: 'mfa', products: ['biller-direct'] } }),
       method: 'POST',
       path: '/v1/company/search',
@@ -64,7 +64,7 @@ function probes(paymentMethodId: string): Probe[] {
     {
       id: 'n5',
       label: 'BD Payment',
-      props: { type: 'q2-bd-payment', operation: 'delete', paymentMethodId },
+      props: { type: 'q2-billerdirect-payment', operation: 'delete', paymentMethodId },
       msg: () => ({}),
       method: 'DELETE',
       path: `/v1/payment/${paymentMethodId}`,

@@ -56,11 +56,11 @@ interface Invalid {
   match?: RegExp;
 }
 
-const add = { type: 'q2-bd-payment', node: { operation: 'add', clientId: SEED.clientId } };
-const settings = { type: 'q2-bd-payment', node: { operation: 'settings', billId: SEED.billId } };
-const schedule = { type: 'q2-bd-payment', node: { operation: 'schedule', billId: SEED.billId } };
-const search = { type: 'q2-bd-company', node: { operation: 'search' } };
-const authCreate = { type: 'q2-bd-auth', node: { operation: 'create' } };
+const add = { type: 'q2-billerdirect-payment', node: { operation: 'add', clientId: SEED.clientId } };
+const settings = { type: 'q2-billerdirect-payment', node: { operation: 'settings', billId: SEED.billId } };
+const schedule = { type: 'q2-billerdirect-payment', node: { operation: 'schedule', billId: SEED.billId } };
+const search = { type: 'q2-billerdirect-company', node: { operation: 'search' } };
+const authCreate = { type: 'q2-billerdirect-auth', node: { operation: 'create' } };
 
 const INVALID: Invalid[] = [
   // paymentType and the fields each needs
@@ -113,7 +113,13 @@ const INVALID: Invalid[] = [
     names: ['msg.payload.accountNumber'],
   },
   { title: 'add: no name', ...add, msg: () => ({ payload: without(CARD, 'name') }), names: ['msg.payload.name'] },
-  { title: 'add: no clientId anywhere', type: 'q2-bd-payment', node: { operation: 'add' }, msg: () => ({ payload: CARD }), names: ['msg.payload.clientId'] },
+  {
+    title: 'add: no clientId anywhere',
+    type: 'q2-billerdirect-payment',
+    node: { operation: 'add' },
+    msg: () => ({ payload: CARD }),
+    names: ['msg.payload.clientId'],
+  },
   // payment settings
   {
     title: 'settings: recurring "sometimes"',
@@ -136,7 +142,7 @@ const INVALID: Invalid[] = [
   },
   {
     title: 'settings: the node’s schedule "two-days-before"',
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     node: { operation: 'settings', billId: SEED.billId, schedule: 'two-days-before' },
     msg: () => ({}),
     names: ['schedule', 'on-due-date'],
@@ -179,28 +185,28 @@ const INVALID: Invalid[] = [
   // auth step and answers
   {
     title: 'auth step: method "sms"',
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     node: { operation: 'step' },
     msg: () => ({ payload: { token: 't', method: 'sms', security: { identifier: 'x' } } }),
     names: ['msg.payload.method'],
   },
   {
     title: 'auth step: prompt with security',
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     node: { operation: 'step' },
     msg: () => ({ payload: { token: 't', method: 'prompt', security: { identifier: 'x' } } }),
     names: ['msg.payload.security', 'prompt'],
   },
   {
     title: 'auth step: questions without security',
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     node: { operation: 'step' },
     msg: () => ({ payload: { token: 't', method: 'questions' } }),
     names: ['msg.payload', 'security'],
   },
   {
     title: 'auth answerQuestions: answers []',
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     node: { operation: 'answerQuestions', authId: SEED.authId },
     msg: () => ({ payload: { answers: [] } }),
     names: ['msg.payload.answers'],
@@ -208,42 +214,42 @@ const INVALID: Invalid[] = [
   // client
   {
     title: 'revokeTokens: neither identifier nor clientToken',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'revokeTokens' },
     msg: () => ({ payload: {} }),
     names: ['msg.payload', 'identifier or clientToken'],
   },
   {
     title: 'revokeTokens: an inject timestamp and no identifier',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'revokeTokens' },
     msg: () => ({ payload: 1717000000000 }),
     names: ['identifier or clientToken'],
   },
   {
     title: 'createToken: expiration "tomorrow"',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'createToken', identifier: 'x' },
     msg: () => ({ payload: { expiration: 'tomorrow' } }),
     names: ['msg.payload.expiration', 'ISO 8601'],
   },
   {
     title: 'sync: no client',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'sync' },
     msg: () => ({ payload: { cards: [SYNC_CARD] } }),
     names: ['msg.payload.client'],
   },
   {
     title: 'sync: cards[0].expMonth "00"',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'sync' },
     msg: () => ({ payload: { client: { identifier: 'x' }, cards: [{ ...SYNC_CARD, expMonth: '00' }] } }),
     names: ['msg.payload.cards[0].expMonth'],
   },
   {
     title: 'sync: cards[0].cardBrand "diners"',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'sync' },
     msg: () => ({ payload: { client: { identifier: 'x' }, cards: [{ ...SYNC_CARD, cardBrand: 'diners' }] } }),
     names: ['msg.payload.cards[0].cardBrand'],
@@ -266,7 +272,7 @@ const INVALID: Invalid[] = [
   },
   {
     title: 'client create: apiKey in the body',
-    type: 'q2-bd-client',
+    type: 'q2-billerdirect-client',
     node: { operation: 'create' },
     msg: () => ({ payload: { identifier: 'x', apiKey: API_KEY } }),
     names: ['msg.payload.apiKey'],
@@ -275,7 +281,7 @@ const INVALID: Invalid[] = [
   { title: 'auth create: apiKey in the body', ...authCreate, msg: () => ({ payload: { ...AUTH, apiKey: API_KEY } }), names: ['msg.payload.apiKey'] },
   {
     title: 'swap create: apiKey in the body',
-    type: 'q2-bd-swap',
+    type: 'q2-billerdirect-swap',
     node: { operation: 'create', authId: SEED.authId, paymentMethodId: SEED.paymentMethodId },
     msg: () => ({ payload: { apiKey: API_KEY } }),
     names: ['msg.payload.apiKey'],
@@ -283,23 +289,29 @@ const INVALID: Invalid[] = [
   // operation and path ids
   {
     title: 'msg.config.operation "remove"',
-    type: 'q2-bd-payment',
+    type: 'q2-billerdirect-payment',
     node: { operation: 'list', clientId: SEED.clientId },
     msg: () => ({ config: { operation: 'remove' } }),
     names: ['msg.config.operation', 'add', 'cancel'],
   },
-  { title: 'bill get: no billId', type: 'q2-bd-bill', node: { operation: 'get' }, msg: () => ({}), names: ['billId', 'msg.config.billId'] },
-  { title: 'partner publicKey: no keyId', type: 'q2-bd-partner', node: { operation: 'publicKey' }, msg: () => ({}), names: ['keyId', 'msg.config.keyId'] },
+  { title: 'bill get: no billId', type: 'q2-billerdirect-bill', node: { operation: 'get' }, msg: () => ({}), names: ['billId', 'msg.config.billId'] },
+  {
+    title: 'partner publicKey: no keyId',
+    type: 'q2-billerdirect-partner',
+    node: { operation: 'publicKey' },
+    msg: () => ({}),
+    names: ['keyId', 'msg.config.keyId'],
+  },
   {
     title: 'auth delete: msg.config.authId ".."',
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     node: { operation: 'delete', authId: SEED.authId },
     msg: () => ({ config: { authId: '..' } }),
     names: ['authId'],
   },
   {
     title: 'auth list: msg.config.clientId a number',
-    type: 'q2-bd-auth',
+    type: 'q2-billerdirect-auth',
     node: { operation: 'list' },
     msg: () => ({ config: { clientId: 42 } }),
     names: ['msg.config.clientId'],
@@ -339,7 +351,7 @@ describe('Biller Direct input rules against the simulator', () => {
 
   describe('the documented values are accepted and sent as they are', () => {
     it('settings: each of the five schedules, recurring enabled and disabled', async () => {
-      const sim = await deploy('q2-bd-payment', { operation: 'settings', billId: SEED.billId });
+      const sim = await deploy('q2-billerdirect-payment', { operation: 'settings', billId: SEED.billId });
       const bodies = [
         ...['ten-days-before', 'five-days-before', 'day-before', 'on-due-date', 'immediately'].map((s) => ({ schedule: s })),
         { recurring: 'disabled' },
@@ -353,14 +365,14 @@ describe('Biller Direct input rules against the simulator', () => {
     });
 
     it('add: a card and a bank account of each type; setAsDefault as the word "true" (the docs’ sync example)', async () => {
-      const sim = await deploy('q2-bd-payment', { operation: 'add', clientId: SEED.clientId });
+      const sim = await deploy('q2-billerdirect-payment', { operation: 'add', clientId: SEED.clientId });
       const bodies = [{ ...CARD, setAsDefault: 'true' }, { ...BANK }, { ...BANK, accountType: 'savings' }];
       for (const body of bodies) bdSuccess(await send({ payload: { ...body } }));
       assert.equal(sim.server.requests.length, 3);
     });
 
     it('search: products ["cardswap"], ["biller-direct"], both; pageSize 100; geo', async () => {
-      const sim = await deploy('q2-bd-company', { operation: 'search' });
+      const sim = await deploy('q2-billerdirect-company', { operation: 'search' });
       for (const payload of [
         { products: ['cardswap'] },
         { products: ['biller-direct'] },
@@ -374,14 +386,14 @@ describe('Biller Direct input rules against the simulator', () => {
     });
 
     it('auth create: items ["swap"] alone, and meta.billId alone', async () => {
-      const sim = await deploy('q2-bd-auth', { operation: 'create' });
+      const sim = await deploy('q2-billerdirect-auth', { operation: 'create' });
       bdSuccess(await send({ payload: { ...AUTH, companyId: '64a000000000000000000005', items: ['swap'], meta: { paymentMethodId: SEED.paymentMethodId } } }));
       bdSuccess(await send({ payload: { ...AUTH, items: ['bill', 'payment'], meta: { billId: SEED.billId } } }));
       assert.equal(sim.server.requests.length, 2);
     });
 
     it('revokeTokens: clientToken alone', async () => {
-      const sim = await deploy('q2-bd-client', { operation: 'revokeTokens' });
+      const sim = await deploy('q2-billerdirect-client', { operation: 'revokeTokens' });
       const token = (bdSuccess(await send({ config: { operation: 'createToken', identifier: SEED.clientIdentifier } })).payload as { token: string }).token;
       bdSuccess(await send({ payload: { clientToken: token } }));
       assert.deepEqual(sim.server.requests[1].body, { clientToken: token });
@@ -419,12 +431,19 @@ describe('Biller Direct input rules against the simulator', () => {
     async function deployAll(): Promise<RunningSimulator> {
       const { sim } = ctx;
       const nodes: FlowNode[] = [
-        { id: 'n1', type: 'q2-bd-payment', name: '', operation: 'add', clientId: SEED.clientId },
-        { id: 'n2', type: 'q2-bd-client', name: '', operation: 'sync' },
-        { id: 'n3', type: 'q2-bd-payment', name: '', operation: 'add', clientId: SEED.clientId, connection: 'bd-slow-conn' },
-        { id: 'n4', type: 'q2-bd-payment', name: '', operation: 'add', clientId: SEED.clientId, dataProperty: 'wallet.card' },
+        { id: 'n1', type: 'q2-billerdirect-payment', name: '', operation: 'add', clientId: SEED.clientId },
+        { id: 'n2', type: 'q2-billerdirect-client', name: '', operation: 'sync' },
+        { id: 'n3', type: 'q2-billerdirect-payment', name: '', operation: 'add', clientId: SEED.clientId, connection: 'bd-slow-conn' },
+        { id: 'n4', type: 'q2-billerdirect-payment', name: '', operation: 'add', clientId: SEED.clientId, dataProperty: 'wallet.card' },
       ];
-      const slow: FlowNode = { id: 'bd-slow-conn', type: 'q2-bd-config', name: 'Slow connection', environment: 'custom', baseUrl: `${sim.url}/v1`, timeout: 1 };
+      const slow: FlowNode = {
+        id: 'bd-slow-conn',
+        type: 'q2-billerdirect-config',
+        name: 'Slow connection',
+        environment: 'custom',
+        baseUrl: `${sim.url}/v1`,
+        timeout: 1,
+      };
       await loadBillerDirect([...bdFlowWith(sim.url, nodes), slow], { 'bd-slow-conn': { apiKey: API_KEY } });
       helper.getNode('caught').on('input', (msg: Msg) => caught.push(msg));
       return sim;

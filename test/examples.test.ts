@@ -44,8 +44,11 @@ const SIM_URL = 'http://127.0.0.1:8870';
 /** Every operation and resource node of every node set. */
 const SPECS = new Map<string, NodeSpec>(NODE_SETS.flatMap((set) => nodeSpecs(set).map((spec): [string, NodeSpec] => [spec.type, spec])));
 const Q2_TYPES = [...SPECS.keys()];
-/** The hand-written nodes (no NodeSpec: q2-bd-webhook, q2-bd-sso-link) and the connection type each may use. */
-const HAND_WRITTEN_CONNECTION: Record<string, string> = { 'q2-bd-webhook': 'q2-bd-config', 'q2-bd-sso-link': 'q2-bd-config' };
+/** The hand-written nodes (no NodeSpec: q2-billerdirect-webhook, q2-billerdirect-sso-link) and the connection type each may use. */
+const HAND_WRITTEN_CONNECTION: Record<string, string> = {
+  'q2-billerdirect-webhook': 'q2-billerdirect-config',
+  'q2-billerdirect-sso-link': 'q2-billerdirect-config',
+};
 const isHandWritten = (node: FlowNode): boolean => HAND_WRITTEN_NODES.includes(node.type);
 const PACK_TYPES = new Set([...CONNECTION_TYPES, ...Q2_TYPES, ...HAND_WRITTEN_NODES]);
 const SENSITIVE_KEYS = [
@@ -205,7 +208,7 @@ async function runFlow(sim: RunningSimulator, given: FlowNode[], credentials: Cr
 
   const expected = triggeredNodes(flow).flatMap((n) => debugsWiredFrom(flow, n));
   const injects = byType(flow, 'inject');
-  assert.ok(injects.length > 0 || byType(flow, 'q2-bd-webhook').length > 0, 'the flow has an inject node (or is fed by a webhook)');
+  assert.ok(injects.length > 0 || byType(flow, 'q2-billerdirect-webhook').length > 0, 'the flow has an inject node (or is fed by a webhook)');
   for (const inject of injects) helper.getNode(inject.id).receive({});
   await waitFor(() => caught.length > 0 || expected.every((d) => (received.get(d.id)?.length ?? 0) > 0), 10_000);
   await delay(300);
@@ -213,7 +216,7 @@ async function runFlow(sim: RunningSimulator, given: FlowNode[], credentials: Cr
 }
 
 /**
- * The Q2 nodes (and SSO link nodes) an inject node leads to. Nodes fed only by a q2-bd-webhook run when the
+ * The Q2 nodes (and SSO link nodes) an inject node leads to. Nodes fed only by a q2-billerdirect-webhook run when the
  * simulator posts an event; test/webhook.test.ts runs those flows with the simulator's emitter.
  */
 function triggeredNodes(flow: readonly FlowNode[]): FlowNode[] {
@@ -228,7 +231,7 @@ function triggeredNodes(flow: readonly FlowNode[]): FlowNode[] {
         queue.push(next);
       }
   }
-  return flow.filter((n) => reached.has(n.id) && (SPECS.has(n.type) || n.type === 'q2-bd-sso-link'));
+  return flow.filter((n) => reached.has(n.id) && (SPECS.has(n.type) || n.type === 'q2-billerdirect-sso-link'));
 }
 
 /** The node is wired, directly or through non-Q2 nodes (switch, function, …), to a debug node. */
@@ -256,7 +259,7 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
     [],
     'no Catch node may fire',
   );
-  for (const node of triggeredNodes(flow).filter((n) => n.type === 'q2-bd-sso-link')) {
+  for (const node of triggeredNodes(flow).filter((n) => n.type === 'q2-billerdirect-sso-link')) {
     const msgs = debugsWiredFrom(flow, node).flatMap((d) => run.received.get(d.id) ?? []);
     assert.ok(msgs.length > 0, `the output of ${label(node)} reached a debug node`);
     for (const msg of msgs) assert.match(String(msg.payload), /^https:\/\/[^/]+\/\?token=/, `${label(node)}: a link`);
@@ -297,22 +300,22 @@ describe('examples', () => {
     }
     const ids = EXAMPLE_CONNECTIONS.map((c) => c.id);
     assert.equal(new Set(ids).size, ids.length, 'the connection ids differ');
-    assert.equal(exampleConnection('q2-config')?.id, EXAMPLE_CONNECTION_ID);
+    assert.equal(exampleConnection('q2-platform-config')?.id, EXAMPLE_CONNECTION_ID);
     assert.deepEqual(exampleConnection('q2-corepro-config'), {
       type: 'q2-corepro-config',
       id: 'corepro-simulator-connection',
       name: 'CorePro simulator',
       credentials: { apiKey: 'example1', apiSecret: 'example1' },
     });
-    assert.deepEqual(exampleConnection('q2-bd-config'), {
-      type: 'q2-bd-config',
+    assert.deepEqual(exampleConnection('q2-billerdirect-config'), {
+      type: 'q2-billerdirect-config',
       id: 'billerdirect-simulator-connection',
       name: 'Biller Direct simulator',
       credentials: { apiKey: 'sandbox-api-key' },
       basePath: '/v1',
     });
-    assert.equal(exampleBaseUrl('q2-bd-config', `${SIM_URL}/`), `${SIM_URL}/v1`);
-    assert.equal(exampleBaseUrl('q2-config', SIM_URL), SIM_URL);
+    assert.equal(exampleBaseUrl('q2-billerdirect-config', `${SIM_URL}/`), `${SIM_URL}/v1`);
+    assert.equal(exampleBaseUrl('q2-platform-config', SIM_URL), SIM_URL);
   });
 
   it('there is one example per action node, one folder per node set with examples, and the onboarding journey', () => {
@@ -352,8 +355,8 @@ describe('examples', () => {
 
   it('the Biller Direct examples: one per resource node, the bill-pay and card-swap journeys, fresh ids on every click', () => {
     const bdFiles = files.filter((f) => f.startsWith('billerdirect/'));
-    for (const spec of nodeSpecs(NODE_SETS.find((set) => set.connectionType === 'q2-bd-config') as NodeSet)) {
-      const resource = spec.type.replace(/^q2-bd-/, '');
+    for (const spec of nodeSpecs(NODE_SETS.find((set) => set.connectionType === 'q2-billerdirect-config') as NodeSet)) {
+      const resource = spec.type.replace(/^q2-billerdirect-/, '');
       const file = bdFiles.find((f) => f.endsWith(`-biller-direct-${resource}.json`));
       assert.ok(file, `an example for ${spec.type}`);
       assert.ok(
@@ -363,15 +366,21 @@ describe('examples', () => {
     }
     const chains: Record<string, string[]> = {
       'billerdirect/01-bill-pay-journey.json': [
-        'q2-bd-client create',
-        'q2-bd-payment add',
-        'q2-bd-auth create',
-        'q2-bd-bill list',
-        'q2-bd-payment settings',
-        'q2-bd-payment schedule',
-        'q2-bd-payment cancel',
+        'q2-billerdirect-client create',
+        'q2-billerdirect-payment add',
+        'q2-billerdirect-auth create',
+        'q2-billerdirect-bill list',
+        'q2-billerdirect-payment settings',
+        'q2-billerdirect-payment schedule',
+        'q2-billerdirect-payment cancel',
       ],
-      'billerdirect/02-card-swap-journey.json': ['q2-bd-client create', 'q2-bd-payment add', 'q2-bd-auth create', 'q2-bd-swap create', 'q2-bd-swap list'],
+      'billerdirect/02-card-swap-journey.json': [
+        'q2-billerdirect-client create',
+        'q2-billerdirect-payment add',
+        'q2-billerdirect-auth create',
+        'q2-billerdirect-swap create',
+        'q2-billerdirect-swap list',
+      ],
     };
     for (const [file, chain] of Object.entries(chains)) {
       const { nodes } = readExample(file);
@@ -452,11 +461,11 @@ describe('examples', () => {
           assert.equal(conn.baseUrl, `${SIM_URL}${expected.basePath ?? ''}`);
           assert.equal(conn.timeout, 30);
           assert.equal(conn.z, undefined, 'the connection is a global config node');
-          if (conn.type === 'q2-config') {
+          if (conn.type === 'q2-platform-config') {
             assert.equal(conn.apiVersion, 'v2');
             assert.equal(typeof conn.scope, 'string');
           }
-          if (conn.type === 'q2-bd-config') assert.equal(conn.environment, 'custom', 'Biller Direct: the custom base URL');
+          if (conn.type === 'q2-billerdirect-config') assert.equal(conn.environment, 'custom', 'Biller Direct: the custom base URL');
         }
         for (const n of nodes) assert.equal(n.credentials, undefined, `${label(n)} carries no credentials`);
 
@@ -479,7 +488,7 @@ describe('examples', () => {
           if (withConnection.includes(n)) assert.equal(n.connection, connectionFor(setOf(n)).id, `${label(n)} uses the shared connection`);
           assert.ok(reachesDebug(nodes, n), `${label(n)} leads to a debug node`);
         }
-        assert.ok(byType(nodes, 'inject').length > 0 || byType(nodes, 'q2-bd-webhook').length > 0, 'an inject node (or a webhook)');
+        assert.ok(byType(nodes, 'inject').length > 0 || byType(nodes, 'q2-billerdirect-webhook').length > 0, 'an inject node (or a webhook)');
         const secrets = used.flatMap((c) => Object.values(c.credentials));
         assert.ok(
           byType(nodes, 'comment').some((c) => typeof c.info === 'string' && secrets.every((secret) => (c.info as string).includes(secret))),
@@ -692,9 +701,9 @@ describe('examples', () => {
     const options = {
       baseUrl: 'http://127.0.0.1:9999',
       credentials: {
-        'q2-config': { clientId: 'id', clientSecret: 'secret' },
+        'q2-platform-config': { clientId: 'id', clientSecret: 'secret' },
         'q2-corepro-config': { apiKey: 'key', apiSecret: 'key-secret' },
-        'q2-bd-config': { apiKey: 'bd-key' },
+        'q2-billerdirect-config': { apiKey: 'bd-key' },
       },
     };
 
@@ -726,7 +735,7 @@ describe('examples', () => {
         const configs = byType(flows, set.connectionType);
         assert.equal(configs.length, 1, `one ${set.connectionType}`);
         assert.equal(configs[0].id, connectionFor(set).id);
-        assert.equal(configs[0].baseUrl, set.connectionType === 'q2-bd-config' ? `${options.baseUrl}/v1` : options.baseUrl);
+        assert.equal(configs[0].baseUrl, set.connectionType === 'q2-billerdirect-config' ? `${options.baseUrl}/v1` : options.baseUrl);
       }
       assert.deepEqual(credentials, {
         'q2-simulator-connection': { clientId: 'id', clientSecret: 'secret' },
@@ -760,7 +769,7 @@ describe('examples', () => {
 
     it('refuses two different config nodes with the same id', () => {
       const [first] = examples;
-      const other: Example = { name: 'other.json', nodes: first.nodes.map((n) => (n.type === 'q2-config' ? { ...n, scope: 'different' } : n)) };
+      const other: Example = { name: 'other.json', nodes: first.nodes.map((n) => (n.type === 'q2-platform-config' ? { ...n, scope: 'different' } : n)) };
       assert.throws(() => buildDevFlows([first, other], options), /define the config node q2-simulator-connection differently/);
     });
   });

@@ -72,13 +72,13 @@ const FAMILIES: readonly Family[] = [
     refusedConnection: (closedUrl) => ({ baseUrl: `${closedUrl}/v1` }),
     ops: {
       read: {
-        node: { type: 'q2-bd-company', operation: 'categories' },
+        node: { type: 'q2-billerdirect-company', operation: 'categories' },
         method: 'GET',
         path: '/v1/company/categories',
         msg: () => ({ payload: 'fault-matrix' }),
       },
       write: {
-        node: { type: 'q2-bd-client', operation: 'create' },
+        node: { type: 'q2-billerdirect-client', operation: 'create' },
         method: 'POST',
         path: '/v1/client',
         msg: () => ({ payload: { identifier: `fuzz-${Math.random().toString(36).slice(2, 10)}` } }),

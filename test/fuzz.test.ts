@@ -75,14 +75,14 @@ const TYPES = [
   'q2-get-account-list',
   'q2-lookup-customer',
   'q2-lookup-user',
-  'q2-bd-auth',
-  'q2-bd-bill',
-  'q2-bd-company',
-  'q2-bd-payment',
-  'q2-bd-client',
-  'q2-bd-swap',
-  'q2-bd-partner',
-  'q2-bd-sso-link',
+  'q2-billerdirect-auth',
+  'q2-billerdirect-bill',
+  'q2-billerdirect-company',
+  'q2-billerdirect-payment',
+  'q2-billerdirect-client',
+  'q2-billerdirect-swap',
+  'q2-billerdirect-partner',
+  'q2-billerdirect-sso-link',
   'q2-corepro-external-account',
 ] as const;
 type NodeType = (typeof TYPES)[number];
@@ -94,7 +94,7 @@ const CONNECTION_OF: Readonly<Record<Family, string>> = { platform: 'connP', bil
 
 function familyOf(type: NodeType): Family {
   if (type === 'q2-corepro-external-account') return 'helix';
-  return type.startsWith('q2-bd-') ? 'billerdirect' : 'platform';
+  return type.startsWith('q2-billerdirect-') ? 'billerdirect' : 'platform';
 }
 
 /** The requests each node type can make, from the operation tables (a Platform node has one, named ''). */
@@ -112,7 +112,7 @@ function opsOf(type: NodeType): readonly NamedRequest[] {
 function configKeysOf(type: NodeType): string[] {
   const keys = new Set<string>(['operation', 'accessToken', 'client_id', 'client_secret', 'token', 'apiKey', 'baseUrl', 'identifier']);
   for (const op of opsOf(type)) for (const p of op.params) keys.add(p.key);
-  if (type === 'q2-bd-sso-link') for (const p of ssoSpec.params) keys.add(p.key);
+  if (type === 'q2-billerdirect-sso-link') for (const p of ssoSpec.params) keys.add(p.key);
   return [...keys];
 }
 
@@ -182,13 +182,13 @@ function targetsFor(kid: string): Target[] {
   };
   withData('n-q2-add-external-account-data', 'q2-add-external-account', 'data.body');
   withData('n-q2-enrollment-data', 'q2-enrollment', 'body');
-  withData('n-q2-bd-client-data', 'q2-bd-client', 'data.body', { operation: 'create' });
-  withData('n-q2-bd-auth-data', 'q2-bd-auth', 'body', { operation: 'create' });
-  withData('n-q2-bd-payment-data', 'q2-bd-payment', 'data.body', { operation: 'add' });
+  withData('n-q2-bd-client-data', 'q2-billerdirect-client', 'data.body', { operation: 'create' });
+  withData('n-q2-bd-auth-data', 'q2-billerdirect-auth', 'body', { operation: 'create' });
+  withData('n-q2-bd-payment-data', 'q2-billerdirect-payment', 'data.body', { operation: 'add' });
   withData('ext-data', 'q2-corepro-external-account', 'data.body', { operation: 'create' });
   for (const type of TYPES) {
     const family = familyOf(type);
-    if (type === 'q2-bd-sso-link') {
+    if (type === 'q2-billerdirect-sso-link') {
       targets.push({ id: 'sso', type, fixed: false, props: { ...SSO_BLANK } });
       targets.push({
         id: 'sso-set',
@@ -223,8 +223,8 @@ const RELIABILITY = { timeout: 5, retryAttempts: 2, retryDelay: 0.01, retryMaxDe
 function flowFor(simUrl: string, targets: readonly Target[]): FlowNode[] {
   return [
     { id: 'tab', type: 'tab' },
-    { id: 'connP', type: 'q2-config', baseUrl: simUrl, apiVersion: 'v2', scope: 'CaliperAPI:All', ...RELIABILITY },
-    { id: 'connB', type: 'q2-bd-config', name: 'Biller Direct simulator', environment: 'custom', baseUrl: `${simUrl}/v1`, ...RELIABILITY },
+    { id: 'connP', type: 'q2-platform-config', baseUrl: simUrl, apiVersion: 'v2', scope: 'CaliperAPI:All', ...RELIABILITY },
+    { id: 'connB', type: 'q2-billerdirect-config', name: 'Biller Direct simulator', environment: 'custom', baseUrl: `${simUrl}/v1`, ...RELIABILITY },
     { id: 'connH', type: 'q2-corepro-config', name: 'Helix simulator', baseUrl: simUrl, ...RELIABILITY },
     ...targets.map((t) => ({ name: '', ...t.props, id: t.id, z: 'tab', type: t.type, connection: CONNECTION_OF[familyOf(t.type)], wires: [['out']] })),
     { id: 'out', z: 'tab', type: 'helper', wires: [] },
@@ -482,7 +482,7 @@ function validInputs(type: NodeType, kid: string, n: number): Input[] {
       return [{ config: { taxID: '111223333', includePhone: true } }, { config: { taxID: '012345678' } }];
     case 'q2-lookup-user':
       return [{ config: { ssn: '123456789', includeAuthToken: 'true' } }, { config: { ssn: '222334444' } }];
-    case 'q2-bd-auth':
+    case 'q2-billerdirect-auth':
       return [
         op('create', {}, { clientId: SEED.clientId, companyId: CO.regular1, items: ['bill'], form: { username: 'user', password: 'pw' } }),
         op('step', {}, { token: 'fuzz-token', method: 'prompt' }),
@@ -491,11 +491,11 @@ function validInputs(type: NodeType, kid: string, n: number): Input[] {
         op('answerQuestions', { authId: SEED.authId }, [{ identifier: 'q1', answer: 'Austin' }]),
         op('delete', { authId: SEED.authId }),
       ];
-    case 'q2-bd-bill':
+    case 'q2-billerdirect-bill':
       return [op('get', { billId: SEED.billId }), op('list', { clientId: SEED.clientId }), op('listByPartner', { partnerId: BILLER_DIRECT_PARTNER_ID })];
-    case 'q2-bd-company':
+    case 'q2-billerdirect-company':
       return [op('categories'), op('get', { companyId: CO.regular1 }), op('search', {}, { query: 'a', pageSize: 5 })];
-    case 'q2-bd-payment':
+    case 'q2-billerdirect-payment':
       return [
         op('add', {}, { clientId: SEED.clientId, ...CARD }),
         op('list', { clientId: SEED.clientId }),
@@ -506,18 +506,18 @@ function validInputs(type: NodeType, kid: string, n: number): Input[] {
         op('schedule', {}, { billId: SEED.billId, payDate: future(3) }),
         op('cancel', { billId: SEED.billId }),
       ];
-    case 'q2-bd-client':
+    case 'q2-billerdirect-client':
       return [
         op('create', {}, { identifier: `fuzz-${n}` }),
         op('createToken', { identifier: SEED.clientIdentifier }),
         op('revokeTokens', {}, { identifier: `fuzz-${n}` }),
         op('sync', {}, { client: { identifier: `fuzz-sync-${n}` } }),
       ];
-    case 'q2-bd-swap':
+    case 'q2-billerdirect-swap':
       return [op('create', { authId: SEED.authId, paymentMethodId: SEED.paymentMethodId }), op('companies'), op('list', { clientId: SEED.clientId })];
-    case 'q2-bd-partner':
+    case 'q2-billerdirect-partner':
       return [op('publicKeys'), op('publicKey', { keyId: kid }), op('latestPublicKey')];
-    case 'q2-bd-sso-link':
+    case 'q2-billerdirect-sso-link':
       return [
         { config: { token: `tok-${n}`, product: 'biller-direct', items: 'bill,payment' } },
         { config: { identifier: SEED.clientIdentifier, environment: 'production', skipOnboarding: true } },
@@ -847,7 +847,12 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
   });
 
   it('the flow has every node type the pack registers, and every operation of each', () => {
-    const registered = [...platformOperations.map((o) => o.type), ...billerDirectResources.map((r) => r.type), 'q2-bd-sso-link', externalAccount.type].sort();
+    const registered = [
+      ...platformOperations.map((o) => o.type),
+      ...billerDirectResources.map((r) => r.type),
+      'q2-billerdirect-sso-link',
+      externalAccount.type,
+    ].sort();
     assert.deepEqual(registered, [...TYPES].sort(), 'a node type the fuzz test does not cover (or one that no longer exists)');
     const targets = targetsFor('kid');
     for (const type of TYPES) {
@@ -859,7 +864,7 @@ describe('fuzz: every node type in the real Node-RED runtime (seeded)', function
       const valid = new Set(
         validInputs(type, 'kid', 0).map((i) => (isPlainObject(i.config) && typeof i.config.operation === 'string' ? i.config.operation : '')),
       );
-      if (type !== 'q2-bd-sso-link') for (const op of ops) assert.ok(valid.has(op), `${type}: no valid input for operation "${op}"`);
+      if (type !== 'q2-billerdirect-sso-link') for (const op of ops) assert.ok(valid.has(op), `${type}: no valid input for operation "${op}"`);
     }
   });
 

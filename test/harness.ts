@@ -2,8 +2,8 @@
  * Shared test set-up: the real Node-RED runtime (node-red-node-test-helper) with this pack's nodes, the
  * project's simulator on a free loopback port, and a small flow around the node under test:
  * node → helper "out", and a Catch node → helper "caught". The connection (id `conn`) is a Q2 Platform
- * `q2-config` (flowWith/load), a CorePro/Helix `q2-corepro-config` (coreproFlowWith/loadCorePro) or a Biller Direct
- * `q2-bd-config` (bdFlowWith/loadBillerDirect).
+ * `q2-platform-config` (flowWith/load), a CorePro/Helix `q2-corepro-config` (coreproFlowWith/loadCorePro) or a Biller Direct
+ * `q2-billerdirect-config` (bdFlowWith/loadBillerDirect).
  */
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
@@ -13,14 +13,14 @@ import type { NodeInitializer, NodeMessage } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { t } from '../lib/i18n';
 import { startSimulator, type RecordedRequest, type RunningSimulator, BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
-import q2Config = require('../nodes/q2-config');
+import q2Config = require('../nodes/q2-platform-config');
 import q2Platform = require('../nodes/q2-platform');
 import q2CoreProConfig = require('../nodes/q2-corepro-config');
 import q2CorePro = require('../nodes/q2-corepro');
-import q2BdConfig = require('../nodes/q2-bd-config');
+import q2BdConfig = require('../nodes/q2-billerdirect-config');
 import q2BillerDirect = require('../nodes/q2-billerdirect');
-import q2BdWebhook = require('../nodes/q2-bd-webhook');
-import q2BdSsoLink = require('../nodes/q2-bd-sso-link');
+import q2BdWebhook = require('../nodes/q2-billerdirect-webhook');
+import q2BdSsoLink = require('../nodes/q2-billerdirect-sso-link');
 
 helper.init(require.resolve('node-red'));
 
@@ -46,7 +46,7 @@ export const NODES = [q2Config, q2Platform, q2CoreProConfig, q2CorePro, q2BdConf
 export const CONNECTION_CREDENTIALS = { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret };
 /** The simulator's Helix demo key (HTTP Basic), as the credentials of a q2-corepro-config. */
 export const COREPRO_CREDENTIALS = { apiKey: HELIX_DEMO_CREDENTIALS.apiKey, apiSecret: HELIX_DEMO_CREDENTIALS.apiSecret };
-/** The simulator's Biller Direct demo API key (Bearer), as the credentials of a q2-bd-config. */
+/** The simulator's Biller Direct demo API key (Bearer), as the credentials of a q2-billerdirect-config. */
 export const BILLER_DIRECT_CREDENTIALS: Record<string, string> = { apiKey: BILLER_DIRECT_DEMO_API_KEY };
 
 export type Msg = NodeMessage & {
@@ -65,7 +65,7 @@ export interface Outcome {
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 export function connectionNode(url: string, extra: Record<string, unknown> = {}): FlowNode {
-  return { id: 'conn', type: 'q2-config', baseUrl: url, apiVersion: 'v2', scope: 'CaliperAPI:All', timeout: 5, ...extra };
+  return { id: 'conn', type: 'q2-platform-config', baseUrl: url, apiVersion: 'v2', scope: 'CaliperAPI:All', timeout: 5, ...extra };
 }
 
 /** A CorePro/Helix connection (`q2-corepro-config`, id `conn`) pointed at `url`. */
@@ -73,9 +73,9 @@ export function coreproConnectionNode(url: string, extra: Record<string, unknown
   return { id: 'conn', type: 'q2-corepro-config', name: 'Helix simulator', baseUrl: url, timeout: 5, ...extra };
 }
 
-/** A Biller Direct connection (`q2-bd-config`, id `conn`, environment custom) pointed at the simulator's `{url}/v1`. */
+/** A Biller Direct connection (`q2-billerdirect-config`, id `conn`, environment custom) pointed at the simulator's `{url}/v1`. */
 export function bdConnectionNode(url: string, extra: Record<string, unknown> = {}): FlowNode {
-  return { id: 'conn', type: 'q2-bd-config', name: 'Biller Direct simulator', environment: 'custom', baseUrl: `${url}/v1`, timeout: 5, ...extra };
+  return { id: 'conn', type: 'q2-billerdirect-config', name: 'Biller Direct simulator', environment: 'custom', baseUrl: `${url}/v1`, timeout: 5, ...extra };
 }
 
 /** The nodes under test on the connection `connection` (id `conn`), plus out/catch helpers, on one tab. */
@@ -100,7 +100,7 @@ export async function loadCorePro(flow: FlowNode[], credentials: Record<string, 
   await helper.load(NODES, flow, { conn: COREPRO_CREDENTIALS, ...credentials });
 }
 
-/** A Biller Direct flow: the node(s) under test (e.g. id `n1`) on a q2-bd-config connection, out and caught. */
+/** A Biller Direct flow: the node(s) under test (e.g. id `n1`) on a q2-billerdirect-config connection, out and caught. */
 export function bdFlowWith(url: string, nodes: FlowNode[], connectionExtra: Record<string, unknown> = {}): FlowNode[] {
   return flowOn(bdConnectionNode(url, connectionExtra), nodes);
 }
@@ -235,13 +235,13 @@ export function paletteLabel(type: string): string {
 
 /** The palette labels of the Biller Direct nodes (error texts start with them). */
 export const BD_LABELS: Readonly<Record<string, string>> = {
-  'q2-bd-auth': 'BD Auth',
-  'q2-bd-bill': 'BD Bill',
-  'q2-bd-company': 'BD Company',
-  'q2-bd-payment': 'BD Payment',
-  'q2-bd-client': 'BD Client',
-  'q2-bd-swap': 'BD Swap',
-  'q2-bd-partner': 'BD Partner',
+  'q2-billerdirect-auth': 'BD Auth',
+  'q2-billerdirect-bill': 'BD Bill',
+  'q2-billerdirect-company': 'BD Company',
+  'q2-billerdirect-payment': 'BD Payment',
+  'q2-billerdirect-client': 'BD Client',
+  'q2-billerdirect-swap': 'BD Swap',
+  'q2-billerdirect-partner': 'BD Partner',
 };
 
 /** The one request the simulator saw, with the demo API key as bearer, JSON Accept, no query and no signature. */

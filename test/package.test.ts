@@ -117,7 +117,7 @@ async function checkRuntime(runtime: Runtime, sim: RunningSimulator): Promise<vo
     { id: 'pk-tab', type: 'tab', label: 'package test' },
     {
       id: 'pk-conn',
-      type: 'q2-config',
+      type: 'q2-platform-config',
       baseUrl: sim.url,
       apiVersion: 'v2',
       scope: 'CaliperAPI:All',

@@ -3,6 +3,7 @@
  * wait, cancellation), the retry decisions and Retry-After parsing, the masking copies, and the ticket's cancel.
  */
 import assert from 'node:assert/strict';
+import { redact } from '../lib/errors';
 import { lastFour, maskConfig, maskData, MAX_DEPTH, scrubText, sensitiveValues } from '../lib/mask';
 import { backoffMs, decideRetry, parseRetryAfter, RetryPolicy } from '../lib/connection/retry';
 import { QueueError, Scheduler } from '../lib/connection/scheduler';
@@ -170,6 +171,13 @@ describe('masking copies', () => {
     assert.equal(scrubText('no secret here', secrets), 'no secret here');
     // a clipped text that ends inside a secret loses that start too
     assert.equal(scrubText('denied for s3cr3t…', secrets), 'denied for ***…');
+  });
+
+  it('digits inside ids are not masked: a UUID whose first group is all digits, a hex object id', () => {
+    for (const id of ['67025042-859a-4d38-be94-2edec6685037', '202dc7c1-3b57-4579-934c-0e82bac9b367', '64b000000000000000000001']) {
+      assert.equal(redact(`requestid ${id}`), `requestid ${id}`);
+    }
+    assert.equal(redact('card 4111-1111-1111-1111 and SSN 123-45-6789'), 'card ******1111 and SSN ******6789');
   });
 
   it('a server body: digit runs in free text masked, fields by name, secrets scrubbed', () => {

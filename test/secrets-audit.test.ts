@@ -353,7 +353,7 @@ function auditFlow(url: string, extra: Record<string, unknown> = {}): FlowNode[]
     { id: 'p-cust', type: 'q2-lookup-customer' },
     { id: 'p-add', type: 'q2-add-external-account' },
     { id: 'p-token', type: 'q2-get-token' },
-    { id: 'b-pay', type: 'q2-bd-payment', name: '', operation: 'add', clientId: SEED.clientId, connection: 'bdconn' },
+    { id: 'b-pay', type: 'q2-billerdirect-payment', name: '', operation: 'add', clientId: SEED.clientId, connection: 'bdconn' },
     { id: 'h-add', type: 'q2-corepro-external-account', name: '', operation: 'create', connection: 'hxconn' },
   ];
   return [
@@ -726,8 +726,8 @@ describe('secrets audit: Platform, Biller Direct and Helix in the Node-RED runti
     audit.extra.push({ where: 'GET /flows', text: flows.text });
 
     const credentialed: Array<[type: string, id: string, fields: string[]]> = [
-      ['q2-config', 'conn', ['clientId', 'clientSecret']],
-      ['q2-bd-config', 'bdconn', ['apiKey', 'signingKey']],
+      ['q2-platform-config', 'conn', ['clientId', 'clientSecret']],
+      ['q2-billerdirect-config', 'bdconn', ['apiKey', 'signingKey']],
       ['q2-corepro-config', 'hxconn', ['apiKey', 'apiSecret']],
       ['q2-lookup-user', 'p-user', ['ssn']],
       ['q2-lookup-customer', 'p-cust', ['taxID']],
@@ -766,7 +766,7 @@ describe('secrets audit: Platform, Biller Direct and Helix in the Node-RED runti
     await audit.ok('Lookup User after the editor-style deploy', 'p-user', {});
     assert.deepEqual(sim.server.requestsTo('/v2/LookupUser')[0]?.body, { SSN: SSN_REDEPLOYED }, 'the deployed credential reached the node');
 
-    audit.assertClean(pem, ['"type":"q2-config"', 'has_clientSecret', 'has_signingKey', 'has_apiSecret', 'has_ssn', 'has_taxID', 'HTTP 200']);
+    audit.assertClean(pem, ['"type":"q2-platform-config"', 'has_clientSecret', 'has_signingKey', 'has_apiSecret', 'has_ssn', 'has_taxID', 'HTTP 200']);
   });
 
   it('a Catch msg.payload never takes a prototype from the input or from the server’s body', async () => {

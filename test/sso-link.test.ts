@@ -1,12 +1,12 @@
 /**
- * The white-label SSO link node `q2-bd-sso-link` (issue 4) in the real Node-RED runtime (docs/api-notes.md §2.1 hosts, §2.8
+ * The white-label SSO link node `q2-billerdirect-sso-link` (issue 4) in the real Node-RED runtime (docs/api-notes.md §2.1 hosts, §2.8
  * "URL params", §2.4 client/create-token):
  *  - the host of each product (connect, cardswap, biller-direct) in each environment (sandbox, production);
  *  - exactly the URL parameters given (companyId, billId, swapId, paymentMethodId, items, cardPaymentsOnly,
  *    startView, sessionId, skipOnboarding), from node properties or msg.config, blanks left out, URL-encoded, plus
  *    `token` — compared as the complete set of search params of `new URL(msg.payload)`;
  *  - the token from msg.config.token (no request), or from POST /v1/client/create-token on the simulator through the
- *    q2-bd-config connection, given an identifier; Catch without either, and for an invalid items/product/… value;
+ *    q2-billerdirect-config connection, given an identifier; Catch without either, and for an invalid items/product/… value;
  *  - the token never in a status, a log line or a Catch message.
  */
 import assert from 'node:assert/strict';
@@ -30,7 +30,7 @@ import {
 
 const ctx = simulatorContext();
 
-const TYPE = 'q2-bd-sso-link';
+const TYPE = 'q2-billerdirect-sso-link';
 const LABEL = 'BD SSO Link';
 type Json = Record<string, unknown>;
 type Params = Record<string, string>;
@@ -146,7 +146,7 @@ function shownAndLogged(caught: readonly Msg[]): string[] {
   return texts;
 }
 
-describe('Biller Direct SSO link node (q2-bd-sso-link)', () => {
+describe('Biller Direct SSO link node (q2-billerdirect-sso-link)', () => {
   useSimulator(ctx);
 
   describe('hosts', () => {

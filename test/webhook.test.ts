@@ -1,10 +1,10 @@
 /**
- * The Biller Direct webhook-in node `q2-bd-webhook` (issue 4) in the real Node-RED runtime (docs/api-notes.md §2.8, §2.11,
+ * The Biller Direct webhook-in node `q2-billerdirect-webhook` (issue 4) in the real Node-RED runtime (docs/api-notes.md §2.8, §2.11,
  * B9, B10, B13–B15), reached over real HTTP, with a helper node on its output:
  *  - every documented event type (and an unknown one) from `{"event": …}` and bare bodies: msg.topic = the type,
  *    msg.payload = the event, 200 at once; the `types` filter;
  *  - signed JWTs (RS256 only, exp required, iss/aud when set) with keys as PEM, as a JWKS, or fetched from a
- *    q2-bd-config connection's /partner/public-keys — also end to end with the simulator's own emitter; forged,
+ *    q2-billerdirect-config connection's /partner/public-keys — also end to end with the simulator's own emitter; forged,
  *    expired, wrong iss/aud, unknown kid, alg none and HS256 tokens get 401, emit nothing and are never logged;
  *  - JWE bodies (RSA-OAEP + A256GCM unless configured): the simulator's decrypt, tampered or disallowed ones get 400;
  *  - the bearer check, the body limit (413), malformed JSON and non-events (400);
@@ -94,10 +94,10 @@ const URL_PATH = '/q2/events';
 let received: Msg[] = [];
 
 function hookNode(props: Json = {}, id = 'n1'): FlowNode {
-  return { id, type: 'q2-bd-webhook', name: '', url: URL_PATH, ...props };
+  return { id, type: 'q2-billerdirect-webhook', name: '', url: URL_PATH, ...props };
 }
 
-/** Loads the webhook node (props over the defaults) on the q2-bd-config `conn` that points at the simulator. */
+/** Loads the webhook node (props over the defaults) on the q2-billerdirect-config `conn` that points at the simulator. */
 async function deploy(props: Json = {}, credentials: Record<string, string> = {}): Promise<RunningSimulator> {
   const { sim } = ctx;
   await helper.load([...NODES, probe], bdFlowWith(sim.url, [hookNode(props)]), { conn: BILLER_DIRECT_CREDENTIALS, n1: credentials });
@@ -300,7 +300,7 @@ function deliveredWith(sim: RunningSimulator, status: number): void {
 
 // ---- the tests --------------------------------------------------------------------------------------------------
 
-describe('Biller Direct webhook node (q2-bd-webhook)', function () {
+describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
   useSimulator(ctx);
 
   before(async () => {
@@ -499,7 +499,7 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       );
     });
 
-    describe('keys from a q2-bd-config connection (/partner/public-keys)', () => {
+    describe('keys from a q2-billerdirect-config connection (/partner/public-keys)', () => {
       it('end to end: the simulator’s emitter (older partner key) → verified → emitted; the keys fetched once', async () => {
         const sim = await deploy({ url: '/q2/sim', keySource: 'connection', requireSignature: true });
         sim.webhooks.configure({ url: `${base}/q2/sim` });
@@ -803,7 +803,7 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
     async function loadExample(file: string): Promise<{ sim: RunningSimulator; flow: FlowNode[] }> {
       const { sim } = ctx;
       const { nodes } = readExample(`billerdirect-events/${file}`);
-      const connections = nodes.filter((n) => n.type === 'q2-bd-config');
+      const connections = nodes.filter((n) => n.type === 'q2-billerdirect-config');
       assert.deepEqual(
         connections.map((n) => [n.id, n.baseUrl]),
         [[CONNECTION_ID, 'http://127.0.0.1:8870/v1']],
@@ -812,7 +812,10 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
       const zs = new Set(nodes.map((n) => n.z).filter((z): z is string => typeof z === 'string'));
       assert.equal(zs.size, 1);
       const [z] = [...zs];
-      const flow: FlowNode[] = [{ id: z, type: 'tab', label: file }, ...nodes.map((n) => (n.type === 'q2-bd-config' ? { ...n, baseUrl: `${sim.url}/v1` } : n))];
+      const flow: FlowNode[] = [
+        { id: z, type: 'tab', label: file },
+        ...nodes.map((n) => (n.type === 'q2-billerdirect-config' ? { ...n, baseUrl: `${sim.url}/v1` } : n)),
+      ];
       const types = new Set(flow.map((n) => n.type));
       const core = Object.entries(CORE)
         .filter(([t]) => types.has(t))
@@ -832,7 +835,7 @@ describe('Biller Direct webhook node (q2-bd-webhook)', function () {
 
     it('01-event-router: each of the 14 documented types reaches its own debug node, any other type "otherwise"', async () => {
       const { sim, flow } = await loadExample('01-event-router.json');
-      const hook = flow.find((n) => n.type === 'q2-bd-webhook');
+      const hook = flow.find((n) => n.type === 'q2-billerdirect-webhook');
       assert.equal(hook?.url, '/q2/events');
       const rules = (flow.find((n) => n.type === 'switch')?.rules ?? []) as Array<{ t: string; v?: string }>;
       assert.deepEqual(rules.map((r) => r.v ?? r.t).sort(), [...DOCUMENTED, 'else'].sort(), 'a rule per documented type and otherwise');

@@ -278,7 +278,7 @@ const request = (name: string, method: NamedRequest['method'], path: string, par
 });
 
 export const auth: ResourceSpec = {
-  type: 'q2-bd-auth',
+  type: 'q2-billerdirect-auth',
   icon: 'font-awesome/fa-sign-in',
   operations: [
     request('create', 'POST', '/auth', [inBody('clientId'), inBody('companyId')], body(authCreate)),
@@ -291,7 +291,7 @@ export const auth: ResourceSpec = {
 };
 
 export const bill: ResourceSpec = {
-  type: 'q2-bd-bill',
+  type: 'q2-billerdirect-bill',
   icon: 'font-awesome/fa-file-text-o',
   operations: [
     request('get', 'GET', '/bill/{billId}', [inPath('billId')]),
@@ -301,7 +301,7 @@ export const bill: ResourceSpec = {
 };
 
 export const company: ResourceSpec = {
-  type: 'q2-bd-company',
+  type: 'q2-billerdirect-company',
   icon: 'font-awesome/fa-building',
   operations: [
     request('categories', 'GET', '/company/categories'),
@@ -311,7 +311,7 @@ export const company: ResourceSpec = {
 };
 
 export const payment: ResourceSpec = {
-  type: 'q2-bd-payment',
+  type: 'q2-billerdirect-payment',
   icon: 'font-awesome/fa-credit-card',
   operations: [
     request('add', 'POST', '/payment', [inBody('clientId')], body(paymentAdd)),
@@ -332,7 +332,7 @@ export const payment: ResourceSpec = {
 };
 
 export const client: ResourceSpec = {
-  type: 'q2-bd-client',
+  type: 'q2-billerdirect-client',
   icon: 'font-awesome/fa-user-circle',
   operations: [
     request('create', 'POST', '/client', [inBody('identifier')], body(newClient, { optional: true })),
@@ -343,7 +343,7 @@ export const client: ResourceSpec = {
 };
 
 export const swap: ResourceSpec = {
-  type: 'q2-bd-swap',
+  type: 'q2-billerdirect-swap',
   icon: 'font-awesome/fa-exchange',
   operations: [
     request('create', 'POST', '/swap/create', [inBody('authId'), inBody('paymentMethodId')], body(swapCreate, { optional: true })),
@@ -353,7 +353,7 @@ export const swap: ResourceSpec = {
 };
 
 export const partner: ResourceSpec = {
-  type: 'q2-bd-partner',
+  type: 'q2-billerdirect-partner',
   icon: 'font-awesome/fa-key',
   operations: [
     request('publicKeys', 'GET', '/partner/public-keys'),

@@ -29,7 +29,7 @@ export interface ExampleConnection {
 
 export const EXAMPLE_CONNECTIONS: readonly ExampleConnection[] = [
   {
-    type: 'q2-config',
+    type: 'q2-platform-config',
     id: 'q2-simulator-connection',
     name: 'Q2 simulator',
     credentials: { clientId: DEMO_CLIENT.clientId, clientSecret: DEMO_CLIENT.clientSecret },
@@ -42,7 +42,7 @@ export const EXAMPLE_CONNECTIONS: readonly ExampleConnection[] = [
   },
   {
     // environment `custom`; the simulator serves the Biller Direct API under /v1, like the real hosts
-    type: 'q2-bd-config',
+    type: 'q2-billerdirect-config',
     id: 'billerdirect-simulator-connection',
     name: 'Biller Direct simulator',
     credentials: { apiKey: BILLER_DIRECT_DEMO_API_KEY },
@@ -149,8 +149,8 @@ function remapReferences(node: FlowNode, map: (id: string) => string): FlowNode 
 
 export interface DevFlowOptions {
   /**
-   * the simulator's base URL, set on every connection of a node set (q2-config, q2-corepro-config, …), followed by
-   * the connection's basePath (`/v1` for q2-bd-config)
+   * the simulator's base URL, set on every connection of a node set (q2-platform-config, q2-corepro-config, …), followed by
+   * the connection's basePath (`/v1` for q2-billerdirect-config)
    */
   baseUrl: string;
   /**

@@ -11,7 +11,7 @@ import { NodeSet, nodeParams, nodeSpecs } from './node-set';
 export const NODE_SETS: readonly NodeSet[] = [platformNodeSet, billerDirectNodeSet, coreproNodeSet];
 
 /** Nodes with a hand-written runtime and editor (no operation table of their own). */
-export const HAND_WRITTEN_NODES: readonly string[] = ['q2-bd-webhook', 'q2-bd-sso-link'];
+export const HAND_WRITTEN_NODES: readonly string[] = ['q2-billerdirect-webhook', 'q2-billerdirect-sso-link'];
 
 /** The connection (config node) types, one per node set. */
 export const CONNECTION_TYPES: readonly string[] = [...new Set(NODE_SETS.map((set) => set.connectionType))];

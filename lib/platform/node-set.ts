@@ -8,7 +8,7 @@ export const platformNodeSet: NodeSet = {
   namespace: 'q2-platform',
   category: 'Q2_Platform',
   color: '#3FADB5',
-  connectionType: 'q2-config',
+  connectionType: 'q2-platform-config',
   family: platformFamily,
   operations: platformOperations,
   executors: { token: getToken },

@@ -1,4 +1,4 @@
-/** `q2-config`: the Q2 Platform (Caliper) connection — base URL, version, OAuth client credentials, token cache. */
+/** `q2-platform-config`: the Q2 Platform (Caliper) connection — base URL, version, OAuth client credentials, token cache. */
 import type { NodeAPI } from 'node-red';
 import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
 import { PlatformConnection } from '../lib/platform/connection';
@@ -15,7 +15,7 @@ interface Q2ConfigDef extends ConnectionNodeDef {
 export = function (RED: NodeAPI): void {
   registerConnection<Q2ConfigDef>(
     RED,
-    'q2-config',
+    'q2-platform-config',
     { clientId: { type: 'password' }, clientSecret: { type: 'password' } },
     (def, creds, http, reliability) =>
       new PlatformConnection({

@@ -1,7 +1,7 @@
 /**
- * `q2-bd-sso-link`: builds the URL that opens Connect, CardSwap or Biller Direct for one client
+ * `q2-billerdirect-sso-link`: builds the URL that opens Connect, CardSwap or Biller Direct for one client
  * (lib/billerdirect/sso.ts). The SSO token comes from msg.config.token or, given an identifier, from
- * client/create-token through a q2-bd-config connection (the same request the BD Client node makes).
+ * client/create-token through a q2-billerdirect-config connection (the same request the BD Client node makes).
  */
 import type { Node, NodeAPI } from 'node-red';
 import { client } from '../lib/billerdirect/operations';
@@ -19,7 +19,7 @@ import { compileParams } from '../lib/request/validate';
 export = function (RED: NodeAPI): void {
   const validate = compileParams(ssoSpec);
   const createToken = client.operations.find((op) => op.name === 'createToken');
-  const label = t('q2-bd-sso-link:q2-bd-sso-link.paletteLabel');
+  const label = t('q2-billerdirect-sso-link:q2-billerdirect-sso-link.paletteLabel');
 
   function SsoLinkNode(this: Node, def: OperationNodeDef) {
     RED.nodes.createNode(this, def);
@@ -27,7 +27,7 @@ export = function (RED: NodeAPI): void {
     const status = new StatusTracker(node);
     const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
 
-    const usable = () => (configNode?.type === 'q2-bd-config' && !configNode.q2Problem ? configNode.q2 : undefined);
+    const usable = () => (configNode?.type === 'q2-billerdirect-config' && !configNode.q2Problem ? configNode.q2 : undefined);
     const options = {
       label,
       sensitiveKeys: SENSITIVE_CONFIG_KEYS,
@@ -44,7 +44,7 @@ export = function (RED: NodeAPI): void {
         if (!effective.identifier) {
           throw new Q2Error(t('sso.needToken'), { kind: 'input', status: t('status.invalidInput') });
         }
-        const connection = configNode?.type === 'q2-bd-config' ? configNode.q2 : undefined;
+        const connection = configNode?.type === 'q2-billerdirect-config' ? configNode.q2 : undefined;
         if (!connection || configNode?.q2Problem || !createToken) {
           throw new Q2Error(configNode?.q2Problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
         }
@@ -68,5 +68,5 @@ export = function (RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType('q2-bd-sso-link', SsoLinkNode);
+  RED.nodes.registerType('q2-billerdirect-sso-link', SsoLinkNode);
 };

@@ -1,4 +1,4 @@
-/** `q2-bd-config`: the Biller Direct connection — environment, API key (bearer) and optional RSA signing key. */
+/** `q2-billerdirect-config`: the Biller Direct connection — environment, API key (bearer) and optional RSA signing key. */
 import type { NodeAPI } from 'node-red';
 import { BILLER_DIRECT_HOSTS, BillerDirectConnection } from '../lib/billerdirect/connection';
 import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
@@ -17,7 +17,7 @@ function billerDirectBaseUrl(def: BillerDirectConfigDef): string {
 export = function (RED: NodeAPI): void {
   registerConnection<BillerDirectConfigDef>(
     RED,
-    'q2-bd-config',
+    'q2-billerdirect-config',
     { apiKey: { type: 'password' }, signingKey: { type: 'password' } },
     (def, creds, http, reliability) =>
       new BillerDirectConnection({

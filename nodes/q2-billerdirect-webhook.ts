@@ -1,5 +1,5 @@
 /**
- * `q2-bd-webhook`: receives Biller Direct webhook events on a route of Node-RED's HTTP server (like core
+ * `q2-billerdirect-webhook`: receives Biller Direct webhook events on a route of Node-RED's HTTP server (like core
  * `http in`), checks them (lib/billerdirect/webhook.ts), answers at once, and emits each event once:
  * msg.topic = the event type, msg.payload = the event. Seen event ids live in node context, so duplicate
  * suppression follows the context store the user configured.
@@ -194,7 +194,7 @@ export = function (RED: NodeAPI): void {
     });
   }
 
-  RED.nodes.registerType('q2-bd-webhook', WebhookNode, {
+  RED.nodes.registerType('q2-billerdirect-webhook', WebhookNode, {
     credentials: { signingKeys: { type: 'password' }, decryptionKey: { type: 'password' }, bearerToken: { type: 'password' } },
   });
 };
