@@ -14,6 +14,7 @@ import { q2EditorClient } from './editor-client';
 import { PATTERNS } from '../request/validate';
 import { BILLER_DIRECT_HOSTS } from '../billerdirect/connection';
 import { HELIX_HOSTS } from '../corepro/connection';
+import { ssoSpec } from '../billerdirect/sso';
 
 /**
  * Runtime constants the hand-written editors use, written in where they say `Q2_CONST_<NAME>`: the hosts and
@@ -23,6 +24,7 @@ export const EDITOR_CONSTANTS: Readonly<Record<string, unknown>> = {
   BILLER_DIRECT_HOSTS,
   COREPRO_HOSTS: HELIX_HOSTS,
   URL_PATTERN: PATTERNS.url,
+  SSO_ITEMS_PATTERN: ssoSpec.params.find((p) => p.key === 'items')?.pattern,
   ENV_PATTERN: PATTERNS.env,
 };
 
