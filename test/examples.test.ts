@@ -15,8 +15,9 @@
  *    fresh data).
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import path from 'node:path';
-import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/model/registry';
+import { CONNECTION_TYPES, HAND_WRITTEN_NODES, NODE_SETS, nodeSetOf } from '../lib/model/registry';
 import type { NamedRequest } from '../lib/model/operation';
 import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/model/node-set';
 import { startSimulator, type RecordedRequest, type RunningSimulator } from '../lib/simulator';
@@ -36,7 +37,6 @@ import {
   type ExampleConnection,
   type FlowNode,
 } from '../lib/dev/examples';
-import { CONNECTION_TYPES, nodeSetOf } from '../lib/model/registry';
 import { CORE_NODES, helper, NODES, type Msg } from './harness';
 
 /** The simulator's default address, which the example files point at (`npm start` and `npm run simulator` use it). */
@@ -137,6 +137,15 @@ function runnable(nodes: readonly FlowNode[]): FlowNode[] {
   const tab = typeof z === 'string' ? z : 'example-tab';
   for (const n of copy) if (!isConfigNode(n)) n.z = tab;
   return [{ id: tab, type: 'tab', label: 'example' }, ...copy];
+}
+
+/** Listens on 127.0.0.1:`port`, or resolves undefined when it is already taken (by `npm start`, say). */
+function occupy(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 }
 
 function delay(ms: number): Promise<void> {
@@ -503,11 +512,16 @@ describe('examples', () => {
 
   describe('each runs unchanged against the simulator', () => {
     let sim: RunningSimulator | undefined;
+    let defaultPorts: net.Server[] = [];
     before(async () => {
+      // the ports `npm start` uses are taken while the examples run (by a running `npm start`, or else here), so
+      // this shows the tests need none of them
+      defaultPorts = (await Promise.all([8870, 1880].map(occupy))).filter((server): server is net.Server => server !== undefined);
       sim = await startSimulator({ host: '127.0.0.1', port: 0 });
       await new Promise<void>((resolve) => helper.startServer(() => resolve()));
     });
     after(async () => {
+      for (const server of defaultPorts) await new Promise((resolve) => server.close(resolve));
       await sim?.stop();
       await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
     });
