@@ -73,11 +73,19 @@ export = function (RED: NodeAPI): void {
     const app = RED.httpNode as unknown as HttpApp;
 
     const keyFetches = new Set<Ticket>();
+    // fail closed: a node meant to verify signatures (a key source chosen, or keys entered) that cannot verify them
+    // answers 401 to every event until it is fixed. Keys entered with the source left at "none" are used.
+    const source = def.keySource === 'connection' ? 'connection' : def.keySource === 'keys' || creds.signingKeys ? 'keys' : 'none';
+    let unverifiable: 'noKeys' | 'noConnection' | undefined;
     let keys: Promise<KeySource | undefined> = Promise.resolve(undefined);
-    if (def.keySource === 'keys' && creds.signingKeys) keys = parseKeySource(creds.signingKeys);
-    if (def.keySource === 'connection') {
+    if (source === 'keys') {
+      if (creds.signingKeys?.trim()) keys = parseKeySource(creds.signingKeys);
+      else unverifiable = 'noKeys';
+    }
+    if (source === 'connection') {
       const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
-      const connection = configNode?.q2;
+      const connection = configNode?.type === 'q2-billerdirect-config' && !configNode.q2Problem ? configNode.q2 : undefined;
+      if (!connection) unverifiable = 'noConnection';
       if (connection) {
         // through the connection like every request: its scheduler, retries for reads, timeouts and envelope
         const fetchKeys = async (): Promise<JSONWebKeySet> => {
@@ -95,7 +103,12 @@ export = function (RED: NodeAPI): void {
       }
     }
     let receiver: WebhookReceiver | undefined;
-    const problem = (async () => {
+    const problem = (async (): Promise<string | undefined> => {
+      if (unverifiable) {
+        node.status({ fill: 'red', shape: 'ring', text: t(`webhook.status.${unverifiable}`) });
+        node.error(t(`webhook.${unverifiable}`));
+        return unverifiable;
+      }
       try {
         receiver = new WebhookReceiver({
           signatureHeader: def.signatureHeader || 'signature',
@@ -146,7 +159,9 @@ export = function (RED: NodeAPI): void {
       void (async () => {
         try {
           if ((await problem) || !receiver) {
-            res.writeHead(503).end();
+            // never 200: the events cannot be checked, so they are refused until the node is fixed
+            res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ received: false }));
+            node.warn(t('webhook.rejected', { status: 401, reason: t('webhook.reason.unverifiable') }));
             return;
           }
           const body = await readBody(req, Math.max(1, Number(def.maxBodyKb ?? 256) || 256) * 1024);

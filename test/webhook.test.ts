@@ -624,6 +624,51 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
     });
   });
 
+  describe('fail closed: a node meant to check signatures that cannot', () => {
+    /** The last status node n1 showed. */
+    function lastStatusOfN1(): { fill?: string; shape?: string; text?: string } | undefined {
+      const n1 = helper.getNode('n1');
+      const spy = n1.status as unknown as SinonSpy;
+      const calls = spy.getCalls().filter((call) => call.thisValue === n1);
+      return calls.at(-1)?.args[0] as { fill?: string; shape?: string; text?: string } | undefined;
+    }
+
+    async function refusesEverything(): Promise<void> {
+      const forged = await sign({ key: other.privateKey });
+      for (const headers of [{ signature: forged }, {}] as Array<Record<string, string>>) {
+        await rejected(await post(URL_PATH, { event: makeEvent('auth.success') }, headers), 401);
+      }
+    }
+
+    it('keys chosen as the source but none entered: a red ring at deploy, and 401 to every event, signed or not', async () => {
+      await deploy({ keySource: 'keys' });
+      await waitFor(() => lastStatusOfN1()?.fill === 'red', 'a red status at deploy');
+      assert.equal(lastStatusOfN1()?.text, 'no keys');
+      await refusesEverything();
+    });
+
+    it("the connection's partner keys chosen but no connection: a red ring at deploy, and 401 to every event", async () => {
+      await deploy({ keySource: 'connection', connection: '' });
+      await waitFor(() => lastStatusOfN1()?.fill === 'red', 'a red status at deploy');
+      assert.equal(lastStatusOfN1()?.text, 'no connection');
+      await refusesEverything();
+    });
+
+    it('keys that do not parse: a red ring, and 401 (not 200, not 503)', async () => {
+      await deploy({ keySource: 'keys' }, { signingKeys: 'not a key' });
+      await waitFor(() => lastStatusOfN1()?.fill === 'red', 'a red status at deploy');
+      await refusesEverything();
+    });
+
+    it('keys entered with the source left at "none" are used: a forged signature is refused, a valid one passes', async () => {
+      await deploy({ keySource: 'none' }, { signingKeys: await exportSPKI(signer.publicKey) });
+      await rejected(await post(URL_PATH, { event: makeEvent('auth.success') }, { signature: await sign({ key: other.privateKey }) }), 401);
+      const event = makeEvent('bill.created');
+      assert.equal((await post(URL_PATH, { event }, { signature: await sign() })).status, 200);
+      assert.deepEqual((await receivedCount(1))[0].payload, event);
+    });
+  });
+
   describe('bearer token, body limit, malformed bodies', () => {
     it('with bearerToken set: missing or wrong Authorization → 401; the right one → 200', async () => {
       await deploy({}, { bearerToken: 'hook-secret-123' });

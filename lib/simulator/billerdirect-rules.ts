@@ -1,5 +1,5 @@
 /**
- * Biller Direct simulator rules that need no state: the error type, request-body readers, card/bank
+ * Biller Direct simulator rules that need no state: the error shorthands (the kit's SimFailure), request-body readers, card/bank
  * validation (full numbers never leave these functions; only masks, BIN and flags do), the sandbox
  * outcome rules of docs/api-notes.md §2.3/§2.5 (legacy test credentials and test-company inputs), MFA answer
  * checks, request-signature verification (§2.10) and company search.
@@ -19,8 +19,9 @@
  *   `geo` keeps companies within 150 km ordered by distance (else by name), `pageSize` default 25 (max
  *   100), `pageNumber` from 1; strings "true"/"25" are accepted as in the docs' example.
  */
-import { constants, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { RecordedRequest } from './server';
+import { blank, fail, isObject, parseCents, type Body } from './kit';
 import type {
   BdAuthPlan,
   BdAuthStatus,
@@ -39,33 +40,11 @@ function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
-export type Body = Record<string, unknown>;
-
-/** Thrown by handlers; becomes `{success:false, message, code}` with `status`. */
-export class BdFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function fail(status: number, code: string, message: string): never {
-  throw new BdFailure(status, code, message);
-}
-
+/** Biller Direct failures are the kit's SimFailure with a string code, answered as `{success:false, message, code}`. */
 export const badRequest = (message: string): never => fail(400, 'bad_request', message);
 export const notFound = (what: string): never => fail(404, 'not_found', `${what} not found`);
 
 // ---- readers ----------------------------------------------------------------------------------------
-
-export function isObject(v: unknown): v is Body {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const blank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 export function reqString(body: Body, field: string, label = field): string {
   const v = body[field];
@@ -120,16 +99,6 @@ export function optIsoDate(body: Body, field: string, label = field): string | u
   const ms = Date.parse(v.trim());
   if (Number.isNaN(ms)) return badRequest(`${label} must be an ISO 8601 date`);
   return new Date(ms).toISOString();
-}
-
-/** Amount (number or string, ≤ 2 decimals, ≥ 0) → cents. */
-export function parseCents(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) {
-    const cents = Math.round(v * 100);
-    return Math.abs(v * 100 - cents) < 1e-6 ? cents : undefined;
-  }
-  if (typeof v === 'string' && /^\d{1,9}(\.\d{1,2})?$/.test(v.trim())) return Math.round(Number(v.trim()) * 100);
-  return undefined;
 }
 
 /** `mm/dd/yyyy` → midnight UTC ISO, or undefined when not a real date. */
@@ -428,17 +397,6 @@ export function searchCompanies(companies: BdCompany[], body: Body): { data: BdC
   if (!paginate) return { data: found.map((c) => structuredClone(c)) };
   const page = found.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
   return { data: page.map((c) => structuredClone(c)), resultCount: found.length };
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function segmentsMatch(pattern: string, segments: string[]): boolean {
-  const parts = pattern.split('/');
-  return parts.length === segments.length && parts.every((p, i) => (p.startsWith(':') ? segments[i] !== '' : p === segments[i]));
 }
 
 function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {

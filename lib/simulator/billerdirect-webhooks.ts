@@ -32,9 +32,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { CompactEncrypt, SignJWT, type JWK } from 'jose';
 import type { RecordedRequest, Route, RouteHandler, RouteModule, SimResponse } from './server';
+import { SimFailure, asFailure, hexId, isObject, routeFamily } from './kit';
 import type { BillerDirectSim } from './billerdirect';
 import { addDays, eventDate, type BdEvent } from './billerdirect-data';
 
@@ -114,13 +115,10 @@ export interface WebhookConfigSummary {
   inFlight: number;
 }
 
-/** Thrown by configure()/trigger() for bad input; the control endpoints answer it with `status`. */
-export class WebhookConfigError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
+/** Thrown by configure()/trigger() for bad input (the kit's SimFailure); the control endpoints answer it with `status`. */
+export class WebhookConfigError extends SimFailure {
+  constructor(message: string, status = 400) {
+    super(status, status === 404 ? 'not_found' : 'bad_request', message);
   }
 }
 
@@ -155,7 +153,6 @@ const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_EXPIRES_IN = 300;
 const PREFIX = '/__sim/billerdirect/webhooks';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const bad = (message: string): never => {
   throw new WebhookConfigError(message);
@@ -279,11 +276,7 @@ export class BillerDirectWebhooks implements RouteModule {
     this.initial = opts;
     this.configure(opts);
     this.unsubscribe = sim.onEvent((event) => this.enqueue(event));
-    const control = (method: string, path: string, handler: RouteHandler): Route => ({
-      method,
-      pattern: path ? `${PREFIX}/${path}` : PREFIX,
-      handler: this.safe(handler),
-    });
+    const control = routeFamily(PREFIX, (handler: RouteHandler) => this.safe(handler));
     this.controlRoutes = [
       control('GET', '', () => ({ status: 200, body: this.summary() })),
       control('POST', '', (req) => (this.configure(parseWebhookOptions(req.body)), { status: 200, body: this.summary() })),
@@ -294,17 +287,17 @@ export class BillerDirectWebhooks implements RouteModule {
         return { status: 200, body: this.summary() };
       }),
       control('DELETE', '', () => (this.configure({}), { status: 200, body: this.summary() })),
-      control('GET', 'deliveries', () => ({ status: 200, body: this.deliveries })),
-      control('DELETE', 'deliveries', () => (this.clearDeliveries(), { status: 200, body: { ok: true } })),
-      control('POST', 'flush', async () => (await this.flush(), { status: 200, body: this.deliveries })),
-      control('POST', 'emit', (req) => {
+      control('GET', '/deliveries', () => ({ status: 200, body: this.deliveries })),
+      control('DELETE', '/deliveries', () => (this.clearDeliveries(), { status: 200, body: { ok: true } })),
+      control('POST', '/flush', async () => (await this.flush(), { status: 200, body: this.deliveries })),
+      control('POST', '/emit', (req) => {
         const raw: unknown = isObject(req.body) && isObject(req.body.event) ? req.body.event : req.body;
         if (!isObject(raw) || typeof raw.type !== 'string' || raw.type === '') return bad('the body must be an event (or {"event": …}) with a string type');
-        const event = { ...raw, _id: typeof raw._id === 'string' ? raw._id : randomBytes(12).toString('hex'), type: raw.type };
+        const event = { ...raw, _id: typeof raw._id === 'string' ? raw._id : hexId(), type: raw.type };
         this.emit(event);
         return { status: 202, body: { ok: true, eventId: event._id, queued: this.config.url !== undefined } };
       }),
-      control('POST', 'trigger', (req) => ({ status: 201, body: this.trigger(parseTrigger(req.body)) })),
+      control('POST', '/trigger', (req) => ({ status: 201, body: this.trigger(parseTrigger(req.body)) })),
     ];
   }
 
@@ -568,14 +561,12 @@ export class BillerDirectWebhooks implements RouteModule {
 
   private safe(handler: RouteHandler): RouteHandler {
     return async (req: RecordedRequest, params: Record<string, string>): Promise<SimResponse> => {
-      if (req.bodyParseError !== undefined) return { status: 400, body: { error: 'bad_request', message: 'Request body is not valid JSON' } };
       try {
+        if (req.bodyParseError !== undefined) bad('Request body is not valid JSON');
         return await handler(req, params);
       } catch (err) {
-        if (err instanceof WebhookConfigError) {
-          return { status: err.status, body: { error: err.status === 404 ? 'not_found' : 'bad_request', message: err.message } };
-        }
-        throw err;
+        const failure = asFailure(err);
+        return { status: failure.status, body: { error: failure.code, message: failure.message } };
       }
     };
   }

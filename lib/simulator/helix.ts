@@ -30,8 +30,9 @@
  * - [OUR] 404 50404 / 405 50405 for unknown `/externalAccount/...` routes are answered before auth.
  * Not produced: 62011/62012, 62515, 62618, 69205, 50403, 50505.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RecordedRequest, Route, RouteModule, SimResponse } from './server';
+import { SeededStore, authParam, blank, catchFailure, decodeBasic, fail, jsonObject, parseCents, route, safeEqual, systemClock, toId, type Body } from './kit';
 import {
   HELIX_BANK_NAMES,
   HELIX_BUSINESS_TYPES,
@@ -131,7 +132,6 @@ const COUNTED: ReadonlySet<HelixAccountStatus> = new Set(['Unverified', 'VerifyL
 const CUSTOM_FIELDS = ['customField1', 'customField2', 'customField3', 'customField4', 'customField5'] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type Body = Record<string, unknown>;
 interface Outcome {
   status?: number;
   data?: unknown;
@@ -139,43 +139,19 @@ interface Outcome {
 type HelixHandler = (req: RecordedRequest, params: Record<string, string>) => Outcome;
 type GuardedHandler = (req: RecordedRequest, params: Record<string, string>) => SimResponse;
 
-/** Thrown by handlers; turned into an error envelope by the guard. */
-class HelixFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
+/** Thrown by handlers (the kit's SimFailure with a Helix error code); turned into an error envelope by the guard. */
+function refuse(code: number, message: string, status = 400): never {
+  return fail(status, code, message);
 }
 
-function fail(code: number, message: string, status = 400): never {
-  throw new HelixFailure(code, message, status);
-}
-
-const badRequest = (message: string): never => fail(HELIX_SIM_CODES.badRequest, message);
+const badRequest = (message: string): never => refuse(HELIX_SIM_CODES.badRequest, message);
 
 // ---- input helpers ----------------------------------------------------------------------------
-
-function isObject(v: unknown): v is Body {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Not undefined, null or blank. */
-const present = (v: unknown): boolean => v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
-
-/** Positive integer from a number or a digit string ([OUR] digit strings tolerated). */
-function toId(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : undefined;
-  if (typeof v === 'string' && /^[1-9]\d{0,14}$/.test(v)) return Number(v);
-  return undefined;
-}
 
 /** Optional string field: undefined when absent/blank; 50400 when not a string or too long. */
 function optString(body: Body, field: string, max?: number): string | undefined {
   const v = body[field];
-  if (!present(v)) return undefined;
+  if (blank(v)) return undefined;
   if (typeof v !== 'string') return badRequest(`${field} must be a string`);
   if (max !== undefined && v.length > max) return badRequest(`${field} must be at most ${max} characters`);
   return v;
@@ -194,22 +170,6 @@ function validRouting(rtn: string): boolean {
   if (!/^\d{9}$/.test(rtn)) return false;
   const d = [...rtn].map(Number);
   return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 === 0;
-}
-
-/** Cents from a number or a decimal string with at most two decimals. */
-function toCents(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) {
-    const cents = Math.round(v * 100);
-    return Math.abs(v * 100 - cents) < 1e-6 ? cents : undefined;
-  }
-  if (typeof v === 'string' && /^\d{1,9}(\.\d{1,2})?$/.test(v.trim())) return Math.round(Number(v.trim()) * 100);
-  return undefined;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 const sameNick = (a: string | null, b: string): boolean => a !== null && a.toLowerCase() === b.toLowerCase();
@@ -269,7 +229,7 @@ const INITIATE_CODES: AddCodes = {
 export class HelixSim implements RouteModule {
   readonly name = 'corepro-helix';
   readonly routes: Route[];
-  private data: HelixState = createHelixSeedState();
+  private readonly store = new SeededStore(createHelixSeedState);
   private readonly opts: HelixOptions;
   private readonly credentials: HelixCredentials[];
   private readonly handlers: Map<HelixOperation, GuardedHandler>;
@@ -292,9 +252,9 @@ export class HelixSim implements RouteModule {
     this.verifyAttemptsMax = positiveInt('verifyAttemptsMax', opts.verifyAttemptsMax ?? 3);
     this.verifyWindowDays = positiveInt('verifyWindowDays', opts.verifyWindowDays ?? 14);
     this.microDeposits = opts.microDeposits ?? [0.18, 0.28];
-    if (this.microDeposits.some((a) => toCents(a) === undefined)) throw new RangeError('microDeposits must be two amounts in cents');
+    if (this.microDeposits.some((a) => parseCents(a) === undefined)) throw new RangeError('microDeposits must be two amounts in cents');
     // Assigned again by applyOptions(); repeated here so strict property initialisation sees them.
-    this.clock = opts.now ?? (() => new Date());
+    this.clock = opts.now ?? systemClock;
     this.perUserMax = 5;
     this.createEnabled = true;
     this.initiateEnabled = true;
@@ -316,11 +276,7 @@ export class HelixSim implements RouteModule {
     this.routes = OPERATION_DEFS.flatMap((d) => {
       const params = d.params.map((p) => `/:${p}`).join('');
       const handler = this.handlers.get(d.op) as GuardedHandler;
-      return [`/externalAccount/${d.op}`, `/externalaccount/${d.op.toLowerCase()}`].map((prefix) => ({
-        method: d.method,
-        pattern: prefix + params,
-        handler,
-      }));
+      return [`/externalAccount/${d.op}`, `/externalaccount/${d.op.toLowerCase()}`].map((prefix) => route(d.method, prefix + params, handler));
     });
   }
 
@@ -328,7 +284,11 @@ export class HelixSim implements RouteModule {
 
   /** Live in-memory state (replaced by reset()). */
   get state(): HelixState {
-    return this.data;
+    return this.store.state;
+  }
+
+  private get data(): HelixState {
+    return this.store.state;
   }
 
   /** A copy of an account as the API would return it, or undefined. */
@@ -417,12 +377,12 @@ export class HelixSim implements RouteModule {
 
   /** Replaces the clock; without an argument restores the `now` option (or the real clock). */
   setClock(now?: () => Date): void {
-    this.clock = now ?? this.opts.now ?? (() => new Date());
+    this.clock = now ?? this.opts.now ?? systemClock;
   }
 
   /** Restores the seed state and every setting changed by the methods above to the options. */
   reset(): void {
-    this.data = createHelixSeedState();
+    this.store.reset();
     this.applyOptions();
   }
 
@@ -454,7 +414,7 @@ export class HelixSim implements RouteModule {
 
   private applyOptions(): void {
     const o = this.opts;
-    this.clock = o.now ?? (() => new Date());
+    this.clock = o.now ?? systemClock;
     this.perUserMax = positiveInt('perUserExternalAccountCountMax', o.perUserExternalAccountCountMax ?? 5);
     this.createEnabled = o.createEnabled ?? true;
     this.initiateEnabled = o.initiateEnabled ?? true;
@@ -477,13 +437,10 @@ export class HelixSim implements RouteModule {
 
   /** The API key of valid HTTP Basic credentials, or undefined. */
   private authenticate(req: RecordedRequest): string | undefined {
-    const basic = /^Basic\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!basic) return undefined;
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon === -1) return undefined;
-    const key = decoded.slice(0, colon);
-    const secret = decoded.slice(colon + 1);
+    const basic = authParam(req, 'Basic');
+    const pair = basic === undefined ? undefined : decodeBasic(basic);
+    if (!pair) return undefined;
+    const [key, secret] = pair;
     // Compare against every credential so timing does not reveal which keys exist.
     let match: string | undefined;
     for (const c of this.credentials) if (safeEqual(c.apiKey, key) && safeEqual(c.apiSecret, secret)) match = c.apiKey;
@@ -505,7 +462,7 @@ export class HelixSim implements RouteModule {
     return { throttle, near: w.count > 0.8 * limit, exceeded: w.count > limit };
   }
 
-  /** Auth → rate limit → handler; HelixFailure becomes an error envelope. */
+  /** Auth → rate limit → handler; a SimFailure becomes an error envelope. */
   private guard(handler: HelixHandler): GuardedHandler {
     return (req, params) => {
       const apiKey = this.authenticate(req);
@@ -521,13 +478,13 @@ export class HelixSim implements RouteModule {
         });
       }
       const throttle = this.throttleAlways || rate.near ? rate.throttle : undefined;
-      try {
-        const out = handler(req, params);
-        return this.envelope(out.status ?? 200, out.data, [], throttle);
-      } catch (err) {
-        if (err instanceof HelixFailure) return this.envelope(err.status, undefined, [{ code: err.code, message: err.message }], throttle);
-        throw err;
-      }
+      return catchFailure(
+        () => {
+          const out = handler(req, params);
+          return this.envelope(out.status ?? 200, out.data, [], throttle);
+        },
+        (f) => this.envelope(f.status, undefined, [{ code: Number(f.code), message: f.message }], throttle),
+      );
     };
   }
 
@@ -554,9 +511,7 @@ export class HelixSim implements RouteModule {
   }
 
   private body(req: RecordedRequest): Body {
-    if (req.bodyParseError !== undefined) return badRequest('Request body is not valid JSON');
-    if (!isObject(req.body)) return badRequest('Request body must be a JSON object');
-    return req.body;
+    return jsonObject(req, badRequest);
   }
 
   /** Customer and owned account named by the body; any miss answers `invalidId`. */
@@ -566,14 +521,14 @@ export class HelixSim implements RouteModule {
     const accountId = toId(body.externalAccountId);
     const customer = this.customer(customerId);
     const record = accountId === undefined ? undefined : this.accountsOf(customerId).find((r) => r.account.externalAccountId === accountId);
-    if (!customer || !record) return fail(invalidId, 'Invalid externalAccountId for this customer');
+    if (!customer || !record) return refuse(invalidId, 'Invalid externalAccountId for this customer');
     return { customer, record };
   }
 
   private pathCustomer(params: Record<string, string>): HelixCustomer {
     const id = toId(params.customerId);
     if (id === undefined) return badRequest('customerId must be an integer');
-    return this.customer(id) ?? fail(HELIX_SIM_CODES.unknownCustomer, `Customer ${id} does not exist`, 404);
+    return this.customer(id) ?? refuse(HELIX_SIM_CODES.unknownCustomer, `Customer ${id} does not exist`, 404);
   }
 
   private nickNameTaken(customerId: number, nickName: string, exceptId?: number): boolean {
@@ -600,50 +555,50 @@ export class HelixSim implements RouteModule {
     const body = this.body(req);
     const customerId = toId(body.customerId);
     if (customerId === undefined) return badRequest('customerId is required and must be an integer');
-    if (!this.customer(customerId)) return fail(HELIX_SIM_CODES.unknownCustomer, `Customer ${customerId} does not exist`);
+    if (!this.customer(customerId)) return refuse(HELIX_SIM_CODES.unknownCustomer, `Customer ${customerId} does not exist`);
     if (!(op === 'create' ? this.createEnabled : this.initiateEnabled)) {
-      return fail(codes.disabled, `External account ${op} is not enabled for this program`);
+      return refuse(codes.disabled, `External account ${op} is not enabled for this program`);
     }
 
     const rawType = body.type;
     const type = typeof rawType === 'string' ? ALL_TYPES.find((t) => t.toLowerCase() === rawType.trim().toLowerCase()) : undefined;
-    if (!type) return fail(codes.badType, `Invalid external account type; expected one of ${ALL_TYPES.join(', ')}`);
+    if (!type) return refuse(codes.badType, `Invalid external account type; expected one of ${ALL_TYPES.join(', ')}`);
 
     const firstName = optString(body, 'firstName');
     const lastName = optString(body, 'lastName');
     const businessName = optString(body, 'businessName', 100);
     if ((HELIX_BUSINESS_TYPES as readonly string[]).includes(type)) {
-      if (!businessName) return fail(codes.businessName, `businessName is required for account type ${type}`);
+      if (!businessName) return refuse(codes.businessName, `businessName is required for account type ${type}`);
     } else if ('either' in codes.names) {
-      if (!firstName && !lastName) return fail(codes.names.either, 'firstName or lastName is required');
+      if (!firstName && !lastName) return refuse(codes.names.either, 'firstName or lastName is required');
     } else {
-      if (!firstName) return fail(codes.names.first, `firstName is required for account type ${type}`);
-      if (!lastName) return fail(codes.names.last, `lastName is required for account type ${type}`);
+      if (!firstName) return refuse(codes.names.first, `firstName is required for account type ${type}`);
+      if (!lastName) return refuse(codes.names.last, `lastName is required for account type ${type}`);
     }
 
-    if (!present(body.routingNumber)) return fail(codes.routingRequired, 'Routing number is required');
+    if (blank(body.routingNumber)) return refuse(codes.routingRequired, 'Routing number is required');
     if (typeof body.routingNumber !== 'string') return badRequest('routingNumber must be a string');
     const routingNumber = body.routingNumber.trim();
-    if (!/^\d+$/.test(routingNumber)) return fail(69206, 'Routing number must be numeric');
-    if (!validRouting(routingNumber)) return fail(69208, 'Routing number is not a valid routing transit number');
+    if (!/^\d+$/.test(routingNumber)) return refuse(69206, 'Routing number must be numeric');
+    if (!validRouting(routingNumber)) return refuse(69208, 'Routing number is not a valid routing transit number');
 
-    if (!present(body.accountNumber)) return fail(codes.accountRequired, 'Account number is required');
+    if (blank(body.accountNumber)) return refuse(codes.accountRequired, 'Account number is required');
     if (typeof body.accountNumber !== 'string') return badRequest('accountNumber must be a string');
     const accountNumber = body.accountNumber.trim();
-    if (!/^[A-Za-z0-9-]+$/.test(accountNumber)) return fail(codes.accountChars, 'Account number contains invalid characters');
-    if (accountNumber.length > 17) return fail(codes.accountLength, 'Account number must be at most 17 characters');
+    if (!/^[A-Za-z0-9-]+$/.test(accountNumber)) return refuse(codes.accountChars, 'Account number contains invalid characters');
+    if (accountNumber.length > 17) return refuse(codes.accountLength, 'Account number must be at most 17 characters');
 
     const nickName = optString(body, 'nickName', 50);
     const name = optString(body, 'name', 50);
     const tag = optString(body, 'tag', 50);
     const custom = Object.fromEntries(CUSTOM_FIELDS.map((f) => [f, optString(body, f, 50) ?? null])) as Record<(typeof CUSTOM_FIELDS)[number], string | null>;
 
-    if (tag !== undefined && this.tagTaken(tag)) return fail(codes.tagInUse, 'Tag is already in use');
+    if (tag !== undefined && this.tagTaken(tag)) return refuse(codes.tagInUse, 'Tag is already in use');
     if (codes.nickNameInUse !== undefined && nickName !== undefined && this.nickNameTaken(customerId, nickName)) {
-      return fail(codes.nickNameInUse, 'Nick name already exists for this customer');
+      return refuse(codes.nickNameInUse, 'Nick name already exists for this customer');
     }
     if (this.countedAccounts(customerId) >= this.perUserMax) {
-      return fail(codes.limit, `At most ${this.perUserMax} external account(s) may be added`);
+      return refuse(codes.limit, `At most ${this.perUserMax} external account(s) may be added`);
     }
 
     const now = this.clock();
@@ -680,7 +635,7 @@ export class HelixSim implements RouteModule {
     const body = this.body(req);
     const { record } = this.target(body, 62201);
     const { account, internals } = record;
-    if (account.isLocked) return fail(62202, 'External account is locked');
+    if (account.isLocked) return refuse(62202, 'External account is locked');
     if (
       account.status === 'Unverified' &&
       internals.verifyStartedAt !== null &&
@@ -691,23 +646,23 @@ export class HelixSim implements RouteModule {
     }
     switch (account.status) {
       case 'Denied':
-        return fail(62203, 'External account has been denied');
+        return refuse(62203, 'External account has been denied');
       case 'Verified':
-        return fail(62204, 'External account is already verified');
+        return refuse(62204, 'External account is already verified');
       case 'Expired':
-        return fail(62205, 'The verification period has expired');
+        return refuse(62205, 'The verification period has expired');
       case 'VerifyLocked':
-        return fail(62206, 'Too many failed attempts; verification is locked');
+        return refuse(62206, 'Too many failed attempts; verification is locked');
       case 'Archived':
-        return fail(62201, 'Invalid externalAccountId for this customer');
+        return refuse(62201, 'Invalid externalAccountId for this customer');
       case 'Unverified':
         break;
     }
-    const a1 = toCents(body.amount1);
-    const a2 = toCents(body.amount2);
+    const a1 = parseCents(body.amount1);
+    const a2 = parseCents(body.amount2);
     if (a1 === undefined || a2 === undefined) return badRequest('amount1 and amount2 must be decimal amounts');
     if (account.nickName !== null && this.nickNameTaken(account.customerId, account.nickName, account.externalAccountId)) {
-      return fail(62301, 'Nick name already exists for this customer');
+      return refuse(62301, 'Nick name already exists for this customer');
     }
     const expected = (internals.microDeposits ?? this.microDeposits).map((a) => Math.round(a * 100)).sort((x, y) => x - y);
     const given = [a1, a2].sort((x, y) => x - y);
@@ -716,9 +671,9 @@ export class HelixSim implements RouteModule {
       const left = this.verifyAttemptsMax - internals.verifyFailures;
       if (left <= 0) {
         this.changeStatus(account, 'VerifyLocked');
-        return fail(62206, 'Too many failed attempts; verification is locked');
+        return refuse(62206, 'Too many failed attempts; verification is locked');
       }
-      return fail(62207, `The amounts do not match; ${left} attempt(s) remaining`);
+      return refuse(62207, `The amounts do not match; ${left} attempt(s) remaining`);
     }
     this.changeStatus(account, 'Verified');
     return {};
@@ -728,17 +683,17 @@ export class HelixSim implements RouteModule {
     const body = this.body(req);
     const { record } = this.target(body, 62402);
     const { account } = record;
-    if (account.isLocked) return fail(62514, 'External account is locked');
+    if (account.isLocked) return refuse(62514, 'External account is locked');
     const nick = updateField(body, 'nickName', 50);
     const tag = optString(body, 'tag', 50);
     const custom = CUSTOM_FIELDS.map((f) => [f, updateField(body, f, 50)] as const);
     if (nick.set && nick.value !== null && this.nickNameTaken(account.customerId, nick.value, account.externalAccountId)) {
-      return fail(62401, 'Nick name already exists for this customer');
+      return refuse(62401, 'Nick name already exists for this customer');
     }
     let setTag = false;
     if (tag !== undefined && tag !== account.tag) {
-      if (account.tag !== null) return fail(62403, 'Tag is immutable and cannot be changed');
-      if (this.tagTaken(tag)) return fail(62403, 'Tag is already in use');
+      if (account.tag !== null) return refuse(62403, 'Tag is immutable and cannot be changed');
+      if (this.tagTaken(tag)) return refuse(62403, 'Tag is already in use');
       setTag = true;
     }
     let changed = false;
@@ -764,17 +719,17 @@ export class HelixSim implements RouteModule {
     const body = this.body(req);
     const { customer, record } = this.target(body, 62501);
     const { account, internals } = record;
-    if (account.status === 'Unverified' || account.status === 'VerifyLocked') return fail(62502, 'External account is not verified');
-    if (account.status !== 'Verified') return fail(62506, `Status ${account.status} is not archivable`);
-    if (customer.pendingTransactions) return fail(62503, 'Customer has pending transactions or a non-zero balance');
-    if (internals.outstandingTransactions) return fail(62505, 'External account has outstanding transactions');
+    if (account.status === 'Unverified' || account.status === 'VerifyLocked') return refuse(62502, 'External account is not verified');
+    if (account.status !== 'Verified') return refuse(62506, `Status ${account.status} is not archivable`);
+    if (customer.pendingTransactions) return refuse(62503, 'Customer has pending transactions or a non-zero balance');
+    if (internals.outstandingTransactions) return refuse(62505, 'External account has outstanding transactions');
     const now = this.clock();
     const today = utcDay(now);
     const archivedToday = this.accountsOf(customer.customerId).filter(
       (r) => r.internals.archivedAt !== null && utcDay(new Date(r.internals.archivedAt)) === today,
     ).length;
     if (archivedToday >= this.archivesPerDayMax) {
-      return fail(62004, `At most ${this.archivesPerDayMax} external accounts may be archived per customer per day`);
+      return refuse(62004, `At most ${this.archivesPerDayMax} external accounts may be archived per customer per day`);
     }
     this.changeStatus(account, 'Archived');
     internals.archivedAt = helixDate(now);
@@ -786,14 +741,14 @@ export class HelixSim implements RouteModule {
     const id = toId(params.externalAccountId);
     if (id === undefined) return badRequest('externalAccountId must be an integer');
     const record = this.accountsOf(customer.customerId).find((r) => r.account.externalAccountId === id);
-    if (!record) return fail(HELIX_SIM_CODES.accountNotFound, 'External account not found', 404);
+    if (!record) return refuse(HELIX_SIM_CODES.accountNotFound, 'External account not found', 404);
     return { data: { ...record.account } };
   }
 
   private getByTag(params: Record<string, string>): Outcome {
     const customer = this.pathCustomer(params);
     const record = this.accountsOf(customer.customerId).find((r) => r.account.tag === params.tag);
-    if (!record) return fail(HELIX_SIM_CODES.accountNotFound, 'External account not found', 404);
+    if (!record) return refuse(HELIX_SIM_CODES.accountNotFound, 'External account not found', 404);
     return { data: { ...record.account } };
   }
 

@@ -4,8 +4,24 @@
  * Response envelopes and error shapes E1/E2/E3 follow docs/api-notes.md §1.2. Error messages never echo
  * request values (SSN, TaxID, account numbers, tokens, secrets).
  */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { RecordedRequest, Route, RouteHandler, RouteModule, SimResponse } from './server';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RecordedRequest, Route, RouteModule, SimResponse } from './server';
+import {
+  SeededStore,
+  authParam,
+  catchFailure,
+  decodeBasic,
+  fail,
+  isObject,
+  jsonObject,
+  nextNumber,
+  route,
+  routeFamily,
+  safeEqual,
+  toId,
+  type Body,
+  type SimFailure,
+} from './kit';
 import { createSeedState, makeCustomer, makeUser, type Account, type Customer, type Phone, type PlatformState, type User } from './platform-data';
 
 export interface PlatformClient {
@@ -35,7 +51,9 @@ export const PLATFORM_OPERATIONS = [
 
 const VERSIONS = new Set(['v1', 'v2']);
 const PHONE_TYPES = ['Home', 'Business', 'Mobile'];
-type Body = Record<string, unknown>;
+
+/** A Platform operation: answers its response, or throws a SimFailure (`invalid`), answered as an E1 envelope. */
+type PlatformHandler = (req: RecordedRequest, params: Record<string, string>) => SimResponse;
 
 interface IssuedToken {
   clientId: string;
@@ -54,40 +72,38 @@ function envelope(status: number, success: boolean, data: unknown, errors: unkno
 const ok = (data: unknown, errors: unknown = []): SimResponse => envelope(200, true, data, errors);
 /** E1: `{data:{}, success:false, errors:[{code,message}]}` with the HTTP status mirrored. */
 const e1 = (status: number, message: string): SimResponse => envelope(status, false, {}, [{ code: status, message }]);
+/** A 400 E1 answer, thrown. */
+const invalid = (message: string): never => fail(400, 400, message);
 
-function oauthError(status: number, error: string, description: string, headers?: Record<string, string>): SimResponse {
-  return { status, body: { error, error_description: description }, headers: { 'cache-control': 'no-store', ...headers } };
+function e1Failure(f: SimFailure): SimResponse {
+  const res = e1(f.status, f.message);
+  if (f.headers) res.headers = { ...res.headers, ...f.headers };
+  return res;
+}
+
+/** An OAuth error answer (RFC 6749 §5.2) from a failure: `code` is the `error`, the message its description. */
+function oauthError(f: SimFailure): SimResponse {
+  return { status: f.status, body: { error: f.code, error_description: f.message }, headers: { 'cache-control': 'no-store', ...f.headers } };
 }
 
 // ---- input helpers ----------------------------------------------------------------------------
 
-function isObject(v: unknown): v is Body {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
 
-/** Positive integer from a number or a digit string. */
-function toId(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isSafeInteger(v) && v > 0 ? v : undefined;
-  if (typeof v === 'string' && /^[1-9]\d{0,14}$/.test(v)) return Number(v);
-  return undefined;
-}
-
-/** The single present key of `keys` in `body`, or an error message. */
-function exactlyOne(body: Body, keys: readonly string[]): { key: string; value: unknown } | string {
+/** The single present key of `keys` in `body` (400 otherwise). */
+function exactlyOne(body: Body, keys: readonly string[]): { key: string; value: unknown } {
   const found = keys.filter((k) => present(body[k]));
-  if (found.length !== 1) return `Provide exactly one of ${keys.join(', ')}`;
+  if (found.length !== 1) return invalid(`Provide exactly one of ${keys.join(', ')}`);
   return { key: found[0], value: body[found[0]] };
 }
 
-/** Include flags must be booleans when present; returns an error message or the flag values. */
-function flags<K extends string>(body: Body, names: readonly K[]): Record<K, boolean> | string {
+/** Include flags must be booleans when present (400 otherwise); returns the flag values. */
+function flags<K extends string>(body: Body, names: readonly K[]): Record<K, boolean> {
   const out = {} as Record<K, boolean>;
   for (const name of names) {
     const v = body[name];
-    if (v !== undefined && typeof v !== 'boolean') return `${name} must be a boolean`;
+    if (v !== undefined && typeof v !== 'boolean') return invalid(`${name} must be a boolean`);
     out[name] = v === true;
   }
   return out;
@@ -96,22 +112,15 @@ function flags<K extends string>(body: Body, names: readonly K[]): Record<K, boo
 const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 /** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64. */
-function parseBasic(encoded: string): [string | undefined, string | undefined] {
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) return [undefined, undefined];
+function parseBasic(credential: string): [string | undefined, string | undefined] {
+  const pair = decodeBasic(credential);
+  if (!pair) return [undefined, undefined];
   try {
     const unform = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
-    return [unform(decoded.slice(0, colon)), unform(decoded.slice(colon + 1))];
+    return [unform(pair[0]), unform(pair[1])];
   } catch {
     return [undefined, undefined];
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 // ---- the module -------------------------------------------------------------------------------
@@ -122,7 +131,7 @@ export class PlatformSim implements RouteModule {
   readonly controlRoutes: Route[];
   /** Tokens issued since construction or the last reset(). */
   tokensIssued = 0;
-  private data: PlatformState = createSeedState();
+  private readonly store = new SeededStore(createSeedState);
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly clients: PlatformClient[];
   private readonly defaultTtl: number;
@@ -133,31 +142,29 @@ export class PlatformSim implements RouteModule {
     this.defaultTtl = opts.tokenTtlSeconds ?? 3600;
     this.ttl = this.defaultTtl;
     this.setTokenTtl(this.defaultTtl); // validates the option
-    const api = (method: string, op: string, handler: RouteHandler): Route => ({
-      method,
-      pattern: `/:version/${op}${op.startsWith('Delete') ? '/:id' : ''}`,
-      handler: this.guard(handler),
-    });
-    const token: RouteHandler = (req) => this.token(req);
+    const api = routeFamily('/:version', (handler: PlatformHandler) => this.guard(handler));
+    const token = (req: RecordedRequest): SimResponse => catchFailure(() => this.token(req), oauthError);
     this.routes = [
-      { method: 'POST', pattern: '/v2/oauth2/token', handler: token },
-      { method: 'POST', pattern: '/oauth2/token', handler: token },
-      api('POST', 'AddExternalAccount', (req) => this.addExternalAccount(req)),
-      api('DELETE', 'DeleteCustomer', (_req, p) => this.deleteCustomer(p.id)),
-      api('DELETE', 'DeleteUser', (_req, p) => this.deleteUser(p.id)),
-      api('POST', 'Enrollment', (req) => this.enrollment(req)),
-      api('GET', 'GetAccountList', (req) => this.getAccountList(req.query)),
-      api('POST', 'LookupCustomer', (req) => this.lookupCustomer(req)),
-      api('POST', 'LookupUser', (req) => this.lookupUser(req)),
+      route('POST', '/v2/oauth2/token', token),
+      route('POST', '/oauth2/token', token),
+      api('POST', '/AddExternalAccount', (req) => this.addExternalAccount(req)),
+      api('DELETE', '/DeleteCustomer/:id', (_req, p) => this.deleteCustomer(p.id)),
+      api('DELETE', '/DeleteUser/:id', (_req, p) => this.deleteUser(p.id)),
+      api('POST', '/Enrollment', (req) => this.enrollment(req)),
+      api('GET', '/GetAccountList', (req) => this.getAccountList(req.query)),
+      api('POST', '/LookupCustomer', (req) => this.lookupCustomer(req)),
+      api('POST', '/LookupUser', (req) => this.lookupUser(req)),
     ];
-    this.controlRoutes = [
-      { method: 'POST', pattern: '/__sim/platform/expire-tokens', handler: () => (this.expireAllTokens(), { status: 200, body: { ok: true } }) },
-    ];
+    this.controlRoutes = [route('POST', '/__sim/platform/expire-tokens', () => (this.expireAllTokens(), { status: 200, body: { ok: true } }))];
   }
 
   /** Live in-memory state (replaced by reset()). */
   get state(): PlatformState {
-    return this.data;
+    return this.store.state;
+  }
+
+  private get data(): PlatformState {
+    return this.store.state;
   }
 
   get tokenTtlSeconds(): number {
@@ -188,7 +195,7 @@ export class PlatformSim implements RouteModule {
 
   /** Restores seed data, TTL and the counter. Already issued tokens stay valid; see expireAllTokens(). */
   reset(): void {
-    this.data = createSeedState();
+    this.store.reset();
     this.ttl = this.defaultTtl;
     this.tokensIssued = 0;
   }
@@ -206,41 +213,36 @@ export class PlatformSim implements RouteModule {
 
   private token(req: RecordedRequest): SimResponse {
     const form = req.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded');
-    if (!form || !isObject(req.body)) {
-      return oauthError(400, 'invalid_request', 'Body must be application/x-www-form-urlencoded');
-    }
+    if (!form || !isObject(req.body)) return fail(400, 'invalid_request', 'Body must be application/x-www-form-urlencoded');
     const fields = req.body as Record<string, string>;
-    if (!fields.grant_type) return oauthError(400, 'invalid_request', 'grant_type is required');
-    if (fields.grant_type !== 'client_credentials') {
-      return oauthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
-    }
+    if (!fields.grant_type) return fail(400, 'invalid_request', 'grant_type is required');
+    if (fields.grant_type !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'Only client_credentials is supported');
     let clientId: string | undefined = fields.client_id;
     let clientSecret: string | undefined = fields.client_secret;
-    const basic = /^Basic\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (basic) [clientId, clientSecret] = parseBasic(basic[1]);
+    const basic = authParam(req, 'Basic');
+    if (basic !== undefined) [clientId, clientSecret] = parseBasic(basic);
     const client = this.clients.find((c) => c.clientId === clientId);
     if (!client || typeof clientSecret !== 'string' || !safeEqual(client.clientSecret, clientSecret)) {
-      const challenge = basic ? { 'www-authenticate': 'Basic realm="q2-simulator"' } : undefined;
-      return oauthError(401, 'invalid_client', 'Client authentication failed', challenge);
+      const challenge = basic !== undefined ? { 'www-authenticate': 'Basic realm="q2-simulator"' } : undefined;
+      return fail(401, 'invalid_client', 'Client authentication failed', challenge);
     }
     const issued = this.issueToken(client.clientId, fields.scope ?? '');
     return { status: 200, body: issued, headers: { 'cache-control': 'no-store', pragma: 'no-cache' } };
   }
 
-  /** Wraps an API handler: version must be v1/v2, then a valid unexpired Bearer token. */
-  private guard(handler: RouteHandler): RouteHandler {
-    return (req, params) => {
-      if (!VERSIONS.has(params.version)) return e1(404, 'Not Found');
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-      const token = bearer ? this.tokens.get(bearer[1]) : undefined;
-      if (!token || Date.now() >= token.expiresAt) {
-        if (bearer && token) this.tokens.delete(bearer[1]);
-        const res = e1(401, 'Unauthorized');
-        res.headers = { ...res.headers, 'www-authenticate': 'Bearer error="invalid_token"' };
-        return res;
-      }
-      return handler(req, params);
-    };
+  /** Wraps an API handler: version must be v1/v2, then a valid unexpired Bearer token; a SimFailure becomes an E1 envelope. */
+  private guard(handler: PlatformHandler): PlatformHandler {
+    return (req, params) =>
+      catchFailure(() => {
+        if (!VERSIONS.has(params.version)) return fail(404, 404, 'Not Found');
+        const bearer = authParam(req, 'Bearer');
+        const token = bearer === undefined ? undefined : this.tokens.get(bearer);
+        if (!token || Date.now() >= token.expiresAt) {
+          if (bearer !== undefined && token) this.tokens.delete(bearer);
+          return fail(401, 401, 'Unauthorized', { 'www-authenticate': 'Bearer error="invalid_token"' });
+        }
+        return handler(req, params);
+      }, e1Failure);
   }
 
   // ---- lookups --------------------------------------------------------------------------------
@@ -263,7 +265,7 @@ export class PlatformSim implements RouteModule {
   private addExternalAccount(req: RecordedRequest): SimResponse {
     const items = req.body;
     if (!Array.isArray(items) || items.length === 0 || !items.every((i) => isObject(i) && isObject(i.Account))) {
-      return e1(400, 'Invalid request body');
+      return invalid('Invalid request body');
     }
     const data: Array<{ ABA: unknown; Account: unknown; Success: boolean }> = [];
     const errors: Array<{ ABA: unknown; Account: unknown; Error: string }> = [];
@@ -296,7 +298,7 @@ export class PlatformSim implements RouteModule {
   private deleteCustomer(rawId: string): SimResponse {
     const id = /^[1-9]\d{0,14}$/.test(rawId) ? Number(rawId) : undefined;
     const customer = id === undefined ? undefined : this.activeCustomer(id);
-    if (!customer) return e1(400, 'Invalid CustomerID');
+    if (!customer) return invalid('Invalid CustomerID');
     const now = new Date().toISOString();
     customer.DeletedDate = now;
     for (const user of this.data.users) {
@@ -306,7 +308,7 @@ export class PlatformSim implements RouteModule {
   }
 
   private deleteUser(rawId: string): SimResponse {
-    if (!/^[1-9]\d{0,14}$/.test(rawId)) return e1(400, 'Invalid UserID');
+    if (!/^[1-9]\d{0,14}$/.test(rawId)) return invalid('Invalid UserID');
     const user = this.activeUser(Number(rawId));
     if (!user) {
       // E2: HTTP 200 with success:false; the error codes are [OUR] invented values.
@@ -323,19 +325,17 @@ export class PlatformSim implements RouteModule {
   }
 
   private enrollment(req: RecordedRequest): SimResponse {
-    const body = req.body;
-    if (!isObject(body)) return e1(400, 'Invalid request body');
+    const body = jsonObject(req, () => invalid('Invalid request body'));
     const problem = validateEnrollment(body);
-    if (problem) return e1(400, problem);
+    if (problem) return invalid(problem);
     const c = body.Customer as Body;
     const u = body.User as Body;
-    if (this.userByLogon(u.LogonName as string)) return e1(400, 'LogonName already exists');
+    if (this.userByLogon(u.LogonName as string)) return invalid('LogonName already exists');
 
-    const next = <T>(list: T[], key: (t: T) => number): number => list.reduce((m, t) => Math.max(m, key(t)), 0) + 1;
-    const customerId = next(this.data.customers, (x) => x.CustomerID);
-    const userId = next(this.data.users, (x) => x.UserID);
-    const addressId = next(this.data.customers, (x) => x.Address.AddressID) + 100;
-    let phoneId = next(
+    const customerId = nextNumber(this.data.customers, (x) => x.CustomerID);
+    const userId = nextNumber(this.data.users, (x) => x.UserID);
+    const addressId = nextNumber(this.data.customers, (x) => x.Address.AddressID) + 100;
+    let phoneId = nextNumber(
       this.data.customers.flatMap((x) => x.Phones),
       (p) => p.PhoneID,
     );
@@ -373,25 +373,25 @@ export class PlatformSim implements RouteModule {
       }),
     );
     this.data.users.push(makeUser({ UserID: userId, CustomerID: customerId, FirstName: String(u.FirstName), LastName: String(u.LastName) }));
-    this.data.logons.push({ LogonID: next(this.data.logons, (l) => l.LogonID), LogonName: String(u.LogonName), UserID: userId });
+    this.data.logons.push({ LogonID: nextNumber(this.data.logons, (l) => l.LogonID), LogonName: String(u.LogonName), UserID: userId });
     return ok({});
   }
 
   private getAccountList(query: Record<string, string>): SimResponse {
     const selectors = ['username', 'customer_id', 'user_id'].filter((k) => present(query[k]));
-    if (selectors.length !== 1) return e1(400, 'Provide exactly one of username, customer_id, user_id');
+    if (selectors.length !== 1) return invalid('Provide exactly one of username, customer_id, user_id');
     const level = query.access_level;
-    if (present(level) && !/^[0-7]$/.test(level)) return e1(400, 'Invalid access_level');
+    if (present(level) && !/^[0-7]$/.test(level)) return invalid('Invalid access_level');
     let accounts: Account[] = [];
     if (selectors[0] === 'customer_id') {
       const id = toId(query.customer_id);
-      if (id === undefined) return e1(400, 'Invalid customer_id');
+      if (id === undefined) return invalid('Invalid customer_id');
       accounts = this.activeCustomer(id) ? this.data.accounts.filter((a) => a.CustomerID === id) : [];
     } else {
       let user: User | undefined;
       if (selectors[0] === 'user_id') {
         const id = toId(query.user_id);
-        if (id === undefined) return e1(400, 'Invalid user_id');
+        if (id === undefined) return invalid('Invalid user_id');
         user = this.activeUser(id);
       } else {
         user = this.userByLogon(query.username);
@@ -411,24 +411,22 @@ export class PlatformSim implements RouteModule {
   }
 
   private lookupCustomer(req: RecordedRequest): SimResponse {
-    if (!isObject(req.body)) return e1(400, 'Invalid request body');
-    const pick = exactlyOne(req.body, ['TaxID', 'CustomerID', 'LoginName', 'PrimaryCIF', 'CreatedOnOrAfter']);
-    if (typeof pick === 'string') return e1(400, pick);
-    const include = flags(req.body, ['IncludePhone', 'IncludeCustomerData', 'IncludeAddress']);
-    if (typeof include === 'string') return e1(400, include);
+    const body = jsonObject(req, () => invalid('Invalid request body'));
+    const pick = exactlyOne(body, ['TaxID', 'CustomerID', 'LoginName', 'PrimaryCIF', 'CreatedOnOrAfter']);
+    const include = flags(body, ['IncludePhone', 'IncludeCustomerData', 'IncludeAddress']);
     const { key, value } = pick;
     const active = this.data.customers.filter((c) => c.DeletedDate === null);
     let found: Customer[];
     if (key === 'CustomerID') {
       const id = toId(value);
-      if (id === undefined) return e1(400, 'Invalid CustomerID');
+      if (id === undefined) return invalid('Invalid CustomerID');
       found = active.filter((c) => c.CustomerID === id);
     } else if (key === 'LoginName') {
       const user = typeof value === 'string' ? this.userByLogon(value) : undefined;
       found = active.filter((c) => c.CustomerID === user?.CustomerID);
     } else if (key === 'CreatedOnOrAfter') {
       const since = typeof value === 'string' ? Date.parse(value) : NaN;
-      if (Number.isNaN(since)) return e1(400, 'Invalid CreatedOnOrAfter');
+      if (Number.isNaN(since)) return invalid('Invalid CreatedOnOrAfter');
       found = active.filter((c) => Date.parse(c.CreateDate) >= since);
     } else {
       found = active.filter((c) => c[key as 'TaxID' | 'PrimaryCIF'] === String(value));
@@ -443,17 +441,15 @@ export class PlatformSim implements RouteModule {
   }
 
   private lookupUser(req: RecordedRequest): SimResponse {
-    if (!isObject(req.body)) return e1(400, 'Invalid request body');
-    const pick = exactlyOne(req.body, ['SSN', 'UserID', 'LoginName', 'PrimaryCIF', 'CustomerID']);
-    if (typeof pick === 'string') return e1(400, pick);
-    const include = flags(req.body, ['IncludeAuthToken']);
-    if (typeof include === 'string') return e1(400, include);
+    const body = jsonObject(req, () => invalid('Invalid request body'));
+    const pick = exactlyOne(body, ['SSN', 'UserID', 'LoginName', 'PrimaryCIF', 'CustomerID']);
+    const include = flags(body, ['IncludeAuthToken']);
     const { key, value } = pick;
     const active = this.data.users.filter((u) => u.DeletedDate === null);
     let found: User[];
     if (key === 'UserID' || key === 'CustomerID') {
       const id = toId(value);
-      if (id === undefined) return e1(400, `Invalid ${key}`);
+      if (id === undefined) return invalid(`Invalid ${key}`);
       found = active.filter((u) => u[key] === id);
     } else if (key === 'LoginName') {
       const user = typeof value === 'string' ? this.userByLogon(value) : undefined;

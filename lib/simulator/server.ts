@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { isObject } from './kit/body';
 
 export interface RecordedRequest {
   method: string;
@@ -241,10 +242,6 @@ function parseBody(rawBody: string, contentType: string | undefined): Pick<Recor
   return { body: undefined };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function json(status: number, body: unknown): SimResponse {
   return { status, body };
 }
@@ -442,7 +439,7 @@ export class SimServer {
       case 'POST /__sim/faults': {
         const spec = req.body;
         const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
-        if (!isPlainObject(spec) || !optString(spec.path) || !optString(spec.method)) {
+        if (!isObject(spec) || !optString(spec.path) || !optString(spec.method)) {
           return json(400, { error: 'bad_request', message: 'Body must be a JSON FaultSpec object (path as a string)' });
         }
         const problem = faultSpecProblem(spec as FaultSpec);

@@ -1,4 +1,4 @@
-/** In-memory state helpers shared by the simulator modules: a seeded store that reset() restores, and ids. */
+/** In-memory state helpers shared by the simulator modules: a seeded store that reset() restores, ids and the default clock. */
 import { randomBytes } from 'node:crypto';
 
 /** A module's live state, built by `seed` at construction and again by reset(). */
@@ -25,3 +25,6 @@ export const hexId = (): string => randomBytes(12).toString('hex');
 export function nextNumber<T>(list: readonly T[], key: (t: T) => number): number {
   return list.reduce((m, t) => Math.max(m, key(t)), 0) + 1;
 }
+
+/** The real clock (the default of every module's `now` option). */
+export const systemClock = (): Date => new Date();
