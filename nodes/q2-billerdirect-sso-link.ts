@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI } from 'node-red';
 import { client } from '../lib/billerdirect/operations';
-import { Product, ssoSpec, ssoUrl } from '../lib/billerdirect/sso';
+import { Product, ssoSpec, ssoUrl, TOKEN_OPTIONS } from '../lib/billerdirect/sso';
 import { Q2Error } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { wireInput } from '../lib/node-red/node-input';
@@ -35,7 +35,10 @@ export = function (RED: NodeAPI): void {
       graceMs: () => usable()?.reliability.graceMs ?? 0,
     };
     wireInput(node, status, options, async (msg, ctx) => {
-      const overrides = readOverrides(msg, def.allowOverrides !== false);
+      const given = readOverrides(msg, def.allowOverrides !== false);
+      // a Date expiration (a function node's `new Date(…)`) is sent as its ISO string, as BD Client createToken does
+      const expiration = given?.expiration;
+      const overrides = given && expiration instanceof Date && !Number.isNaN(expiration.getTime()) ? { ...given, expiration: expiration.toISOString() } : given;
       const effective = validate(resolveParams(ssoSpec.params, def, {}, overrides, undefined));
       let token = typeof effective.token === 'string' ? effective.token : undefined;
       let statusCode = 200;
@@ -48,13 +51,16 @@ export = function (RED: NodeAPI): void {
         if (!connection || configNode?.q2Problem || !createToken) {
           throw new Q2Error(configNode?.q2Problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
         }
+        // {identifier, nonce, expiration?, accessTokenExpiresIn?}: nonce is true unless set to false (a one-time token)
+        const body: Record<string, unknown> = { identifier: effective.identifier };
+        for (const key of TOKEN_OPTIONS) if (effective[key] !== undefined) body[key] = effective[key];
         ctx.operation('createToken');
         const result = await sendOperation({
           op: createToken,
           connection,
           resolved: {},
           effective: {},
-          body: { identifier: effective.identifier },
+          body,
           ticket: ctx.ticket(),
         });
         const issued = (result.payload as { token?: unknown } | undefined)?.token;

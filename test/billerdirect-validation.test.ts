@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { BILLER_DIRECT_SEED_IDS as SEED, type RunningSimulator } from '../lib/simulator';
 import {
   BD_LABELS as LABELS,
+  bdApi,
   bdFailure,
   bdFlowWith,
   bdSuccess,
@@ -151,6 +152,17 @@ const INVALID: Invalid[] = [
   // company search
   { title: 'search: pageSize 101', ...search, msg: () => ({ payload: { paginateResults: true, pageSize: 101 } }), names: ['msg.payload.pageSize', '100'] },
   { title: 'search: pageSize 0', ...search, msg: () => ({ payload: { pageSize: 0 } }), names: ['msg.payload.pageSize'] },
+  { title: 'search: pageSize "101" (a string)', ...search, msg: () => ({ payload: { pageSize: '101' } }), names: ['msg.payload.pageSize', '100'] },
+  { title: 'search: pageSize "0" (a string)', ...search, msg: () => ({ payload: { pageSize: '0' } }), names: ['msg.payload.pageSize'] },
+  { title: 'search: pageSize "2.5"', ...search, msg: () => ({ payload: { pageSize: '2.5' } }), names: ['msg.payload.pageSize'] },
+  { title: 'search: pageNumber "0"', ...search, msg: () => ({ payload: { pageNumber: '0' } }), names: ['msg.payload.pageNumber'] },
+  { title: 'search: pageNumber "one"', ...search, msg: () => ({ payload: { pageNumber: 'one' } }), names: ['msg.payload.pageNumber'] },
+  {
+    title: 'search: paginateResults "yes"',
+    ...search,
+    msg: () => ({ payload: { paginateResults: 'yes' } }),
+    names: ['msg.payload.paginateResults', 'true or false'],
+  },
   { title: 'search: products as a string "cardswap"', ...search, msg: () => ({ payload: { products: 'cardswap' } }), names: ['msg.payload.products', 'array'] },
   {
     title: 'search: products as the string "[\'cardswap\']" (the doc’s example, B6)',
@@ -189,13 +201,6 @@ const INVALID: Invalid[] = [
     node: { operation: 'step' },
     msg: () => ({ payload: { token: 't', method: 'sms', security: { identifier: 'x' } } }),
     names: ['msg.payload.method'],
-  },
-  {
-    title: 'auth step: prompt with security',
-    type: 'q2-billerdirect-auth',
-    node: { operation: 'step' },
-    msg: () => ({ payload: { token: 't', method: 'prompt', security: { identifier: 'x' } } }),
-    names: ['msg.payload.security', 'prompt'],
   },
   {
     title: 'auth step: questions without security',
@@ -383,6 +388,50 @@ describe('Biller Direct input rules against the simulator', () => {
         bdSuccess(await send({ payload }));
       }
       assert.equal(sim.server.requests.length, 5);
+    });
+
+    it('search: Q2’s own example with paginateResults, pageSize, pageNumber as strings (B6a) is sent as given and paginates', async () => {
+      const sim = await deploy('q2-billerdirect-company', { operation: 'search' });
+      const example = { query: 'regular company', paginateResults: 'true', pageSize: '2', pageNumber: '2', products: ['biller-direct'] };
+      const { payload } = bdSuccess<{ data: Array<{ name: string }>; resultCount: number }>(await send({ payload: { ...example } }));
+      assert.deepEqual(
+        sim.server.requests.map((r) => r.body),
+        [example],
+        'the strings reach the simulator unchanged',
+      );
+      assert.deepEqual(
+        payload.data.map((c) => c.name),
+        ['Regular Company 3', 'Regular Company 4'],
+      );
+      assert.equal(payload.resultCount, 5);
+      // the bounds hold for strings as for numbers, and "false" turns pagination off
+      for (const body of [{ pageSize: '100', pageNumber: '1', paginateResults: 'false' }, { pageSize: '25' }]) bdSuccess(await send({ payload: { ...body } }));
+      assert.deepEqual(
+        sim.server.requests.slice(1).map((r) => r.body),
+        [{ pageSize: '100', pageNumber: '1', paginateResults: 'false' }, { pageSize: '25' }],
+      );
+    });
+
+    it('auth step: method prompt with security (as in Q2’s example) is sent as given and verifies the auth', async () => {
+      const sim = await deploy('q2-billerdirect-auth', { operation: 'step' });
+      const { clientId } = await bdApi<{ clientId: string }>(sim, 'POST', '/client', { identifier: `prompt-${Math.random().toString(36).slice(2)}` });
+      const { authId } = await bdApi<{ authId: string }>(sim, 'POST', '/auth', {
+        clientId,
+        companyId: '64a000000000000000000001',
+        items: ['bill'],
+        form: { username: 'testmfaprompt', password: 'pw' },
+      });
+      const token = sim.billerDirect.mfaToken(authId);
+      assert.ok(token, 'the auth waits for prompt MFA');
+      sim.server.clearRequests();
+      const body = { token, method: 'prompt', security: { identifier: 'device', answer: 'approved' } };
+      const { payload } = bdSuccess(await send({ payload: { ...body } }));
+      assert.deepEqual(payload.success, 'true');
+      assert.deepEqual(
+        sim.server.requests.map((r) => [`${r.method} ${r.path}`, r.body]),
+        [['POST /v1/auth/step', body]],
+      );
+      assert.equal(sim.billerDirect.state.auths.find((a) => a._id === authId)?.status, 'verified');
     });
 
     it('auth create: items ["swap"] alone, and meta.billId alone', async () => {

@@ -105,6 +105,11 @@ describe('simulator: Biller Direct webhooks', () => {
     return body as unknown as BdEvent;
   }
 
+  /** What the simulator posts for a recorded event: the event, or for an MFA event Q2's printed shape (B21: no type, no _id). */
+  function posted(e: BdEvent): unknown {
+    return e.type === 'auth.mfa-required' ? { resource: 'client', data: e.payload.data } : e;
+  }
+
   /** The partner JWKS the simulator serves; `use:"enc"` dropped (B10: select by kid, ignore use — jose only takes `sig`). */
   async function partnerJwks(): Promise<JSONWebKeySet> {
     const keys = field(await api('GET', '/partner/public-keys'), 'keys') as JWK[];
@@ -175,12 +180,15 @@ describe('simulator: Biller Direct webhooks', () => {
       assert.equal(received.length, sim.billerDirect.events.length);
       received.forEach((r, i) => {
         assert.equal(r.path, '/hook');
-        assert.deepEqual(eventOf(r, wrap), sim.billerDirect.events[i]);
+        assert.deepEqual(eventOf(r, wrap), posted(sim.billerDirect.events[i]));
       });
       assert.deepEqual(
-        received.map((r) => eventOf(r, wrap).type),
+        received.map((r) => (eventOf(r, wrap) as Partial<BdEvent>).type ?? 'auth.mfa-required'),
         types,
       );
+      const mfa = received.map((r) => eventOf(r, wrap) as unknown as Record<string, unknown>).filter((b) => !('type' in b));
+      assert.ok(mfa.length > 0, 'an MFA event was posted');
+      for (const b of mfa) assert.deepEqual(Object.keys(b), ['resource', 'data'], 'the MFA event as Q2 prints it: no type, _id or envelope');
       assert.deepEqual(
         sim.webhooks.deliveries.map((d) => [d.eventId, d.type, d.status, d.error]),
         sim.billerDirect.events.map((e) => [e._id, e.type, 204, undefined]),
@@ -223,10 +231,18 @@ describe('simulator: Biller Direct webhooks', () => {
     const clientId = await newClient();
     const authId = await newAuth(clientId, CO.regular1, { username: 'testmfaquestion' });
     await sim.webhooks.flush();
-    const mfa = eventOf(received[0]);
-    assert.deepEqual([mfa.type, mfa.payload.resource], ['auth.mfa-required', { id: clientId, type: 'client' }]);
-    const data = mfa.payload.data as { method: string; token: string; input: Array<{ identifier: string }> };
+    // posted as Q2 prints it (B21): {resource: "client", data}, no type; the event log and delivery log call it auth.mfa-required
+    const mfa = eventOf(received[0]) as unknown as { resource: string; data: Record<string, unknown> };
+    assert.deepEqual(Object.keys(mfa), ['resource', 'data']);
+    assert.equal(mfa.resource, 'client');
+    const recorded = sim.billerDirect.events.filter((e) => e.type === 'auth.mfa-required').at(-1);
+    assert.deepEqual([recorded?.type, recorded?.payload.resource], ['auth.mfa-required', { id: clientId, type: 'client' }]);
+    assert.deepEqual(mfa.data, recorded?.payload.data);
+    const delivery = sim.webhooks.deliveries.find((d) => d.eventId === recorded?._id);
+    assert.deepEqual([delivery?.type, delivery?.status], ['auth.mfa-required', 204]);
+    const data = mfa.data as { method: string; token: string; input: Array<{ identifier: string }>; auth: { _id: string } };
     assert.equal(data.method, 'questions');
+    assert.equal(data.auth._id, authId);
     await api('POST', '/auth/step', {
       token: data.token,
       method: 'questions',

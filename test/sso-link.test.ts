@@ -79,6 +79,10 @@ const BLANK: Json = {
   startView: '',
   sessionId: '',
   skipOnboarding: false,
+  nonce: true,
+  expiration: '',
+  accessTokenExpiresIn: '',
+  authId: '',
   allowOverrides: true,
 };
 
@@ -272,20 +276,21 @@ describe('Biller Direct SSO link node (q2-billerdirect-sso-link)', () => {
     });
 
     for (const where of ['node', 'msg.config'] as const) {
-      it(`from an identifier (${where}): POST /v1/client/create-token {identifier} through the connection; the issued token in the URL`, async () => {
+      it(`from an identifier (${where}): POST /v1/client/create-token {identifier, nonce: true} through the connection; the issued token in the URL`, async () => {
         const identifier = `sso user/${where} ${Math.random().toString(36).slice(2, 8)}`;
         const sim = await deploy({ product: 'cardswap', sessionId: 'sess-1', ...(where === 'node' ? { identifier } : {}) });
         const outcome = await send({ payload: 'x', config: where === 'node' ? {} : { identifier } });
         assert.equal(sim.server.requests.length, 1, sim.server.requests.map((r) => `${r.method} ${r.path}`).join(', '));
         const [call] = sim.server.requests;
         assert.equal(`${call.method} ${call.path}`, 'POST /v1/client/create-token');
-        assert.deepEqual(call.body, { identifier });
+        assert.deepEqual(call.body, { identifier, nonce: true }, 'a one-time token by default');
         assert.equal(call.headers.authorization, `Bearer ${BILLER_DIRECT_CREDENTIALS.apiKey}`);
         assert.equal(call.headers['content-type'], 'application/json');
         const client = sim.billerDirect.state.clients.find((c) => c.identifier === identifier);
         assert.ok(client, 'the simulator created the client');
         const issued = sim.billerDirect.state.tokens.filter((t) => t.clientId === client._id);
         assert.equal(issued.length, 1, 'one token issued');
+        assert.equal(issued[0].nonce, true, 'the simulator issued a one-time token');
         const { out } = assertLink(outcome, 'cardswap', 'sandbox', { token: issued[0].token, sessionId: 'sess-1' });
         assert.equal(out.statusCode, 200);
         assert.match(String(out.q2?.requestId), BD_REQUEST_ID, 'msg.q2.requestId from create-token');
@@ -328,6 +333,159 @@ describe('Biller Direct SSO link node (q2-billerdirect-sso-link)', () => {
     });
   });
 
+  describe('create-token options (nonce, expiration, accessTokenExpiresIn) and authId', () => {
+    const inDays = (days: number): string => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString();
+
+    /** The one create-token request, its body, and the token the simulator issued for it. */
+    function tokenRequest(sim: RunningSimulator): { body: Json; issued: RunningSimulator['billerDirect']['state']['tokens'][number] } {
+      assert.equal(sim.server.requests.length, 1, sim.server.requests.map((r) => `${r.method} ${r.path}`).join(', '));
+      const [call] = sim.server.requests;
+      assert.equal(`${call.method} ${call.path}`, 'POST /v1/client/create-token');
+      const tokens = sim.billerDirect.state.tokens;
+      assert.equal(tokens.length, 1, 'one token issued');
+      return { body: call.body as Json, issued: tokens[0] };
+    }
+
+    it('a node saved before these settings existed (no nonce property): nonce true', async () => {
+      const { sim } = ctx;
+      const node: FlowNode = { id: 'n1', type: TYPE, name: '', product: 'connect', environment: 'sandbox', identifier: 'old-flow-user' };
+      await loadBillerDirect(bdFlowWith(sim.url, [node]));
+      const outcome = await send({ payload: 'x' });
+      const { body, issued } = tokenRequest(sim);
+      assert.deepEqual(body, { identifier: 'old-flow-user', nonce: true });
+      assert.equal(issued.nonce, true);
+      assertLink(outcome, 'connect', 'sandbox', { token: issued.token });
+    });
+
+    it('nonce false on the node → {identifier, nonce: false}: a token that can be used more than once', async () => {
+      const sim = await deploy({ identifier: 'reuse-user', nonce: false });
+      const outcome = await send({ payload: 'x' });
+      const { body, issued } = tokenRequest(sim);
+      assert.deepEqual(body, { identifier: 'reuse-user', nonce: false });
+      assert.equal(issued.nonce, false);
+      assertLink(outcome, 'connect', 'sandbox', { token: issued.token });
+      const client = sim.billerDirect.state.clients.find((c) => c.identifier === 'reuse-user');
+      assert.ok(client);
+      for (let i = 0; i < 2; i++) {
+        const res: Response = await fetch(`${sim.url}/v1/payment/list/${client._id}`, {
+          headers: { authorization: `Bearer ${issued.token}`, accept: 'application/json' },
+        });
+        assert.equal(res.status, 200, `use #${i + 1} of a reusable token`);
+      }
+    });
+
+    it('the default (nonce true) token works once only at the simulator', async () => {
+      const sim = await deploy({ identifier: 'once-user' });
+      linkOf(await send({ payload: 'x' }));
+      const { issued } = tokenRequest(sim);
+      const client = sim.billerDirect.state.clients.find((c) => c.identifier === 'once-user');
+      assert.ok(client);
+      const statuses: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const res: Response = await fetch(`${sim.url}/v1/payment/list/${client._id}`, {
+          headers: { authorization: `Bearer ${issued.token}`, accept: 'application/json' },
+        });
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      }
+      assert.equal(statuses[0], 200);
+      assert.notEqual(statuses[1], 200, 'a one-time token is refused the second time');
+    });
+
+    const nonceCases: Array<[string, Json, unknown, boolean]> = [
+      ['msg.config.nonce false over the node’s true', { nonce: true }, false, false],
+      ['msg.config.nonce "false" (a word) over the node’s true', { nonce: true }, 'false', false],
+      ['msg.config.nonce true over the node’s false', { nonce: false }, true, true],
+    ];
+    for (const [what, props, nonce, expected] of nonceCases) {
+      it(what, async () => {
+        const sim = await deploy({ identifier: 'n-user', ...props });
+        linkOf(await send({ payload: 'x', config: { nonce } }));
+        assert.deepEqual(tokenRequest(sim).body, { identifier: 'n-user', nonce: expected });
+      });
+    }
+
+    it('expiration and accessTokenExpiresIn from node properties pass through to create-token (and into the issued token)', async () => {
+      const expiration = inDays(2);
+      const sim = await deploy({ identifier: 'exp-user', expiration, accessTokenExpiresIn: '900', product: 'cardswap' });
+      const outcome = await send({ payload: 'x' });
+      const { body, issued } = tokenRequest(sim);
+      assert.deepEqual(body, { identifier: 'exp-user', nonce: true, expiration, accessTokenExpiresIn: 900 });
+      assert.equal(Date.parse(issued.expiresAt), Date.parse(expiration));
+      assert.equal(issued.accessTokenExpiresIn, 900);
+      // never URL parameters
+      assertLink(outcome, 'cardswap', 'sandbox', { token: issued.token });
+    });
+
+    it('msg.config.expiration / accessTokenExpiresIn / nonce win over the node’s; a numeric string is sent as a number', async () => {
+      const expiration = '2031-06-30';
+      const sim = await deploy({ identifier: 'exp-user-2', expiration: inDays(3), accessTokenExpiresIn: 900 });
+      linkOf(await send({ payload: 'x', config: { expiration, accessTokenExpiresIn: '7200', nonce: false } }));
+      assert.deepEqual(tokenRequest(sim).body, { identifier: 'exp-user-2', nonce: false, expiration, accessTokenExpiresIn: 7200 });
+    });
+
+    it('msg.config.expiration as a Date is sent as its ISO string', async () => {
+      const date = new Date(Date.now() + 5 * 24 * 60 * 60 * 1000);
+      const sim = await deploy({ identifier: 'date-user' });
+      const config = { expiration: date, accessTokenExpiresIn: 60 };
+      const outcome = await send({ payload: 'x', config });
+      linkOf(outcome);
+      assert.deepEqual(tokenRequest(sim).body, { identifier: 'date-user', nonce: true, expiration: date.toISOString(), accessTokenExpiresIn: 60 });
+    });
+
+    it('with msg.config.token no request is made and no option reaches the URL', async () => {
+      const sim = await deploy({ identifier: 'u', nonce: false, expiration: inDays(1), accessTokenExpiresIn: 60 });
+      assertLink(await send({ config: { token: 'given' } }), 'connect', 'sandbox', { token: 'given' });
+      assert.deepEqual(sim.server.requests, []);
+    });
+
+    const invalid: Array<[string, Json, Json, RegExp]> = [
+      ['expiration "next week" (node property)', { expiration: 'next week' }, {}, /node's expiration property.*ISO 8601/],
+      ['expiration "2030-02-30T25:00" (msg.config)', {}, { expiration: '2030-02-30T25:00' }, /msg\.config\.expiration.*ISO 8601/],
+      ['accessTokenExpiresIn 0 (node property)', { accessTokenExpiresIn: 0 }, {}, /node's accessTokenExpiresIn property.*positive whole number/],
+      ['accessTokenExpiresIn "-1" (msg.config)', {}, { accessTokenExpiresIn: '-1' }, /msg\.config\.accessTokenExpiresIn.*positive whole number/],
+      ['accessTokenExpiresIn 3.5 (msg.config)', {}, { accessTokenExpiresIn: 3.5 }, /msg\.config\.accessTokenExpiresIn/],
+      ['nonce "maybe" (msg.config)', {}, { nonce: 'maybe' }, /msg\.config\.nonce.*true or false/],
+    ];
+    for (const [what, props, config, names] of invalid) {
+      it(`invalid ${what} with an identifier → Catch naming the field; create-token not sent`, async () => {
+        const sim = await deploy({ identifier: 'someone', ...props });
+        const { text } = bdFailure(await send({ payload: 'x', config }), LABEL);
+        assert.match(text, names);
+        assert.deepEqual(sim.server.requests, []);
+        assert.deepEqual(sim.billerDirect.state.tokens, []);
+      });
+    }
+
+    it('authId (B22) in a Connect link: from the node, then msg.config over it; URL-encoded', async () => {
+      await deploy({ authId: 'auth-node-1', companyId: 'co-1' });
+      assertLink(await send({ config: { token: 't' } }), 'connect', 'sandbox', { token: 't', authId: 'auth-node-1', companyId: 'co-1' });
+      const { raw } = assertLink(await send({ config: { token: 't', authId: 'a&b=c d' } }), 'connect', 'sandbox', {
+        token: 't',
+        authId: 'a&b=c d',
+        companyId: 'co-1',
+      });
+      assert.deepEqual(
+        rawPairs(raw).find(([k]) => k === 'authId'),
+        ['authId', 'a&b=c d'],
+      );
+    });
+
+    for (const product of ['cardswap', 'biller-direct']) {
+      it(`authId is left out of a ${product} link (node property or msg.config), the rest unchanged`, async () => {
+        await deploy({ product, authId: 'auth-node-1', companyId: 'co-1' });
+        assertLink(await send({ config: { token: 't' } }), product, 'sandbox', { token: 't', companyId: 'co-1' });
+        assertLink(await send({ config: { token: 't', authId: 'auth-msg' } }), product, 'sandbox', { token: 't', companyId: 'co-1' });
+        // the same message switched to Connect carries it
+        assertLink(await send({ config: { token: 't', authId: 'auth-msg', product: 'connect' } }), 'connect', 'sandbox', {
+          token: 't',
+          companyId: 'co-1',
+          authId: 'auth-msg',
+        });
+      });
+    }
+  });
+
   describe('invalid input → Catch, nothing sent', () => {
     const cases: Array<[string, Json, Json, RegExp]> = [
       ['items (node property)', { items: 'bill,foo' }, {}, /items/],
@@ -340,6 +498,15 @@ describe('Biller Direct SSO link node (q2-billerdirect-sso-link)', () => {
       ['startView (msg.config)', {}, { startView: 'home' }, /startView/],
       ['cardPaymentsOnly (msg.config)', {}, { cardPaymentsOnly: 'yes' }, /cardPaymentsOnly/],
       ['companyId as an object (msg.config)', {}, { companyId: { id: 1 } }, /companyId/],
+      ['nonce "yes" (msg.config)', {}, { nonce: 'yes' }, /msg\.config\.nonce/],
+      ['expiration not ISO 8601 (node property)', { expiration: 'tomorrow' }, {}, /node's expiration property.*ISO 8601/],
+      ['expiration 2030-13-01 (msg.config)', {}, { expiration: '2030-13-01' }, /msg\.config\.expiration.*ISO 8601/],
+      ['expiration a number (msg.config)', {}, { expiration: 1893456000000 }, /msg\.config\.expiration/],
+      ['accessTokenExpiresIn 0 (msg.config)', {}, { accessTokenExpiresIn: 0 }, /msg\.config\.accessTokenExpiresIn.*positive whole number/],
+      ['accessTokenExpiresIn -5 (node property)', { accessTokenExpiresIn: -5 }, {}, /accessTokenExpiresIn.*positive whole number/],
+      ['accessTokenExpiresIn 1.5 (msg.config)', {}, { accessTokenExpiresIn: 1.5 }, /msg\.config\.accessTokenExpiresIn/],
+      ['accessTokenExpiresIn "3600s" (msg.config)', {}, { accessTokenExpiresIn: '3600s' }, /msg\.config\.accessTokenExpiresIn/],
+      ['authId as an object (msg.config)', {}, { authId: { id: 1 } }, /msg\.config\.authId/],
     ];
     for (const [what, props, config, names] of cases) {
       it(what, async () => {

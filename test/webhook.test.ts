@@ -391,6 +391,116 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
     });
   });
 
+  describe('real-time MFA events as Q2 prints them (B21: no type)', () => {
+    const mfaBodies = (): Json[] => [
+      {
+        resource: 'client',
+        data: {
+          auth: { _id: '64b0000000000000000000a1', items: ['bill'], company: { _id: CO.mfa1, name: 'MFA Company 1' }, status: { type: 'mfa-required' } },
+          method: 'questions',
+          input: [
+            { question: 'What is the name of your first pet?', identifier: 'q1' },
+            { question: 'In what city were you born?', identifier: 'q2' },
+          ],
+          token: `mfa-token-${Math.random().toString(36).slice(2)}`,
+        },
+      },
+      {
+        resource: 'client',
+        data: {
+          company: { _id: CO.mfa1, name: 'MFA Company 1' },
+          method: 'code',
+          input: [
+            { type: 'text', value: '***-***-1234', identifier: 'd1' },
+            { type: 'email', value: 'j***@example.com', identifier: 'd2' },
+          ],
+          token: `mfa-token-${Math.random().toString(36).slice(2)}`,
+          showRetry: true,
+        },
+      },
+      {
+        resource: 'client',
+        data: {
+          auth: { _id: '64b0000000000000000000a2', items: ['bill'], company: { _id: CO.mfa1, name: 'MFA Company 1' }, status: { type: 'mfa-required' } },
+          method: 'prompt',
+          input: [{ request: 'Verify your login with your mobile device' }],
+          token: `mfa-token-${Math.random().toString(36).slice(2)}`,
+        },
+      },
+    ];
+
+    for (const wrap of [true, false]) {
+      it(`questions, code and prompt (${wrap ? '{"event": …}' : 'bare'}): 200, msg.topic = auth.mfa-required, msg.payload = the body as sent`, async () => {
+        await deploy();
+        const bodies = mfaBodies();
+        for (const body of bodies) {
+          const reply = await post(URL_PATH, wrap ? { event: body } : body);
+          assert.equal(reply.status, 200, `${String((body.data as Json).method)}: ${reply.body}`);
+          assert.deepEqual(JSON.parse(reply.body), { received: true });
+        }
+        const msgs = await receivedCount(3);
+        assert.deepEqual(
+          msgs.map((m) => m.topic),
+          ['auth.mfa-required', 'auth.mfa-required', 'auth.mfa-required'],
+        );
+        msgs.forEach((m, i) => assert.deepEqual(m.payload, bodies[i], 'the event as received, no field added'));
+      });
+    }
+
+    it('a types filter without auth.mfa-required drops them (still answered 200)', async () => {
+      await deploy({ types: 'auth.success' });
+      const [questions] = mfaBodies();
+      assert.equal((await post(URL_PATH, questions)).status, 200);
+      const success = makeEvent('auth.success');
+      assert.equal((await post(URL_PATH, { event: success })).status, 200);
+      const msgs = await receivedCount(1);
+      assert.deepEqual(
+        msgs.map((m) => m.topic),
+        ['auth.success'],
+      );
+    });
+
+    it('the types filter auth.mfa-required lets them through (and drops the others)', async () => {
+      await deploy({ types: 'auth.mfa-required' });
+      const [questions] = mfaBodies();
+      const success = makeEvent('auth.success');
+      assert.equal((await post(URL_PATH, success)).status, 200);
+      assert.equal((await post(URL_PATH, { event: questions })).status, 200);
+      const passed = await receivedCount(1);
+      assert.deepEqual([passed[0].topic, passed[0].payload], ['auth.mfa-required', questions]);
+    });
+
+    it('they have no _id, so they are not deduplicated: the same body twice is emitted twice', async () => {
+      await deploy();
+      const [, code] = mfaBodies();
+      assert.equal((await post(URL_PATH, code)).status, 200);
+      assert.equal((await post(URL_PATH, code)).status, 200);
+      const msgs = await receivedCount(2);
+      assert.deepEqual(
+        msgs.map((m) => m.topic),
+        ['auth.mfa-required', 'auth.mfa-required'],
+      );
+    });
+
+    it('neither a type nor the MFA shape → 400, nothing emitted', async () => {
+      await deploy();
+      const data = { method: 'questions', input: [], token: 't1' };
+      for (const body of [
+        { resource: 'client' },
+        { data },
+        { event: { data } },
+        { resource: 'client', data: { method: 'questions', input: [] } },
+        { resource: 'client', data: { input: [], token: 't1' } },
+        { resource: 'client', data: 'questions' },
+        { resource: { id: 'c1', type: 'client' }, data },
+        { event: { resource: 7, data } },
+        { resource: 'client', data, type: '' },
+      ]) {
+        await rejected(await post(URL_PATH, JSON.stringify(body)), 400);
+      }
+    });
+  });
+
   describe('signed JWT (RS256)', () => {
     it('keys as PEM (two, for rotation): a valid token from either key passes', async () => {
       const pems = `${await exportSPKI(other.publicKey)}\n${await exportSPKI(signer.publicKey)}`;
@@ -953,7 +1063,10 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
         );
         // each step body is built from its event: token, method, and the answers / the first code destination / nothing
         stepCalls.forEach((call, k) => {
-          const data = (at('bde2-event')[k].payload as BdEvent).payload.data as { token: string; method: string; input: Array<{ identifier: string }> };
+          // posted as Q2 prints it (B21): {resource: "client", data}, no type; the node names it auth.mfa-required
+          const event = at('bde2-event')[k].payload as { resource: string; data: { token: string; method: string; input: Array<{ identifier: string }> } };
+          assert.deepEqual([Object.keys(event), event.resource], [['resource', 'data'], 'client']);
+          const data = event.data;
           const expected: Json = { token: data.token, method: data.method };
           if (data.method === 'questions') expected.security = data.input.map((q) => ({ identifier: q.identifier, answer: 'Austin' }));
           if (data.method === 'code') expected.security = { identifier: data.input[0].identifier };
@@ -973,7 +1086,7 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
       const calls = sim.server.requests.filter((r) => r.path.startsWith('/v1/'));
       assert.deepEqual(
         calls.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`),
-        ['POST /v1/client/create-token {"identifier":"demo-user"}'],
+        ['POST /v1/client/create-token {"identifier":"demo-user","nonce":true}'],
       );
       const url = new URL(String(at('bde3-link')[0].payload));
       assert.equal(url.origin, 'https://sb-connect.q2open.io');

@@ -26,13 +26,21 @@ const flag = { type: 'boolean', 'x-hint': 'hint.boolean' };
 /** true/false, or the words "true"/"false" (the Sync Client example sends `"setAsDefault": "true"`) */
 const flagOrWord = { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }], 'x-hint': 'hint.booleanOrWord' };
 const positiveInt = { type: 'integer', minimum: 1, 'x-hint': 'hint.positiveInteger' };
-/** ISO 8601: a date, or a date and time with an optional zone (2018-10-25T00:00:00.000Z) */
-const isoDate = {
-  type: 'string',
-  pattern:
-    '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$',
-  'x-hint': 'hint.isoDate',
+/**
+ * a positive whole number, or the same written as a string (Q2's company search example sends `"pageNumber": "1"`,
+ * docs/api-notes.md B6a); sent as given
+ */
+const positiveIntOrDigits = {
+  anyOf: [
+    { type: 'integer', minimum: 1 },
+    { type: 'string', pattern: '^[1-9][0-9]{0,15}$' },
+  ],
+  'x-hint': 'hint.positiveId',
 };
+/** ISO 8601: a date, or a date and time with an optional zone (2018-10-25T00:00:00.000Z) */
+export const ISO_DATE_PATTERN =
+  '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$';
+const isoDate = { type: 'string', pattern: ISO_DATE_PATTERN, 'x-hint': 'hint.isoDate' };
 /** the API key travels in the Authorization header only, never in a body (docs/api-notes.md B1) */
 const noApiKey = { apiKey: { not: {}, 'x-hint': 'hint.apiKeyInBody' } };
 
@@ -136,6 +144,7 @@ const authStep = {
     ...noApiKey,
     token: text,
     method: { type: 'string', enum: ['questions', 'code', 'prompt'], 'x-hint': 'hint.mfaMethod' },
+    // with method prompt Q2 says security is not needed, yet its own example sends one: accepted and sent as given (§2.4)
     security: {
       anyOf: [
         { type: 'object', required: ['identifier'], properties: { identifier: text, answer: text } },
@@ -146,7 +155,6 @@ const authStep = {
     didNotReceiveCode: flag,
   },
   allOf: [
-    when('method', 'prompt', { properties: { security: { not: {}, 'x-hint': 'hint.promptNoSecurity' } } }, 'hint.promptNoSecurity'),
     when('method', 'questions', { required: ['security'] }, 'hint.securityNeeded'),
     {
       if: { properties: { method: { const: 'code' }, didNotReceiveCode: { not: { const: true } } }, required: ['method'] },
@@ -176,9 +184,16 @@ const companySearch = {
         lng: { type: 'number', minimum: -180, maximum: 180, 'x-hint': 'hint.longitude' },
       },
     },
-    paginateResults: flag,
-    pageSize: { type: 'integer', minimum: 1, maximum: 100, 'x-hint': 'hint.pageSize' },
-    pageNumber: positiveInt,
+    // Q2's example sends these three as strings ("true", "25", "1"): accepted and sent as given (docs/api-notes.md B6a)
+    paginateResults: flagOrWord,
+    pageSize: {
+      anyOf: [
+        { type: 'integer', minimum: 1, maximum: 100 },
+        { type: 'string', pattern: '^([1-9][0-9]?|100)$' },
+      ],
+      'x-hint': 'hint.pageSize',
+    },
+    pageNumber: positiveIntOrDigits,
     products: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: ['biller-direct', 'cardswap'] }, 'x-hint': 'hint.products' },
   },
 };

@@ -2,6 +2,8 @@
  * Receiving Biller Direct webhooks safely (docs/api-notes.md §2.8, §2.11): an optional bearer check, an optional
  * signed JWT in a header (RS256 only, key by `kid`, `exp` required, `iss`/`aud` when configured), an optional
  * JWE body (compact; RSA-OAEP + A256GCM unless configured otherwise), then `{"event": …}` or a bare event.
+ * Q2 prints its real-time MFA webhooks with no `type` (`{resource, data: {method, token, …}}`, B21): such a body
+ * is accepted and given the pack's own type name `auth.mfa-required` (MFA_TYPE); the event itself is left as sent.
  * All JOSE work is done by the `jose` library. Nothing here touches Node-RED: the node wires it to a route.
  */
 import crypto from 'node:crypto';
@@ -63,6 +65,20 @@ function equalSecret(a: string, b: string): boolean {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The pack's name for Q2's real-time MFA webhook, which is printed without a `type` (docs/api-notes.md B21). */
+export const MFA_TYPE = 'auth.mfa-required';
+
+/** A body shaped like Q2's printed MFA webhook: no `type`, a string `resource`, `data` with `method` and `token`. */
+function isMfaEvent(event: Record<string, unknown>): boolean {
+  return (
+    event.type === undefined &&
+    typeof event.resource === 'string' &&
+    isObject(event.data) &&
+    typeof event.data.method === 'string' &&
+    typeof event.data.token === 'string'
+  );
 }
 
 export class WebhookReceiver {
@@ -168,7 +184,9 @@ export class WebhookReceiver {
       return { ok: false, status: 400, reason: 'json' };
     }
     const event = isObject(parsed) && isObject(parsed.event) ? parsed.event : parsed;
-    if (!isObject(event) || typeof event.type !== 'string' || !event.type) return { ok: false, status: 400, reason: 'notEvent' };
+    if (!isObject(event)) return { ok: false, status: 400, reason: 'notEvent' };
+    if (isMfaEvent(event)) return { ok: true, event, type: MFA_TYPE };
+    if (typeof event.type !== 'string' || !event.type) return { ok: false, status: 400, reason: 'notEvent' };
     return { ok: true, event, type: event.type };
   }
 }

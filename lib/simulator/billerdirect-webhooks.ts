@@ -17,8 +17,10 @@
  * - Triggers for the two documented types that no simulated call produces: `auth.needs-resync` (for an auth)
  *   and `bill.scheduled-payment-notice` (moves a bill's due date). They are recorded in the Biller Direct event
  *   log like every other event (BillerDirectSim.recordEvent) and therefore delivered the same way.
- * - The real-time MFA events (`auth.mfa-required`, a simulator name: Q2 gives no type string, B21) are sent
- *   like the others.
+ * - The real-time MFA events are recorded in the event log as `auth.mfa-required` (a name of ours) but posted as
+ *   Q2 prints them (B21): `{"resource": "client", "data": {auth, method, input, token, showRetry?}}`, no `type`,
+ *   `_id` or envelope (wrapped as `{"event": …}` unless `wrap: false`, like the others). The delivery log still
+ *   names them by the event's `_id` and `auth.mfa-required`.
  *
  * Control endpoints (never recorded, never faulted), under `/__sim/billerdirect/webhooks`:
  *   GET    ''            current configuration (no key material) + delivery counts
@@ -28,6 +30,7 @@
  *   GET    'deliveries'  the delivery log;  DELETE 'deliveries' clears it
  *   POST   'flush'       waits for deliveries in flight, answers the delivery log
  *   POST   'emit'        delivers a hand-made event (`{"event": …}` or bare; `type` required) without recording it
+ *                         (type `auth.mfa-required` with `payload.data`: posted in the MFA shape above)
  *   POST   'trigger'     `{type:"auth.needs-resync", authId}` | `{type:"bill.scheduled-payment-notice", billId, dueDate?}`
  */
 import http from 'node:http';
@@ -157,6 +160,18 @@ const errorMessage = (err: unknown): string => (err instanceof Error ? err.messa
 const bad = (message: string): never => {
   throw new WebhookConfigError(message);
 };
+
+/** The simulator's type name for Q2's real-time MFA webhook, which Q2 prints without a `type` (B21). */
+export const MFA_EVENT_TYPE = 'auth.mfa-required';
+
+/** What is posted for an event: the event itself, or for an MFA event the printed `{resource, data}` shape (B21). */
+function postedBody(event: WebhookEvent): object {
+  if (event.type !== MFA_EVENT_TYPE) return event;
+  const payload: unknown = event.payload;
+  if (!isObject(payload) || !isObject(payload.data)) return event;
+  const resource = isObject(payload.resource) && typeof payload.resource.type === 'string' ? payload.resource.type : 'client';
+  return { resource, data: payload.data };
+}
 
 function optionalString(v: unknown, label: string): string | undefined {
   if (v === undefined) return undefined;
@@ -443,7 +458,8 @@ export class BillerDirectWebhooks implements RouteModule {
         });
       };
       // The body is fixed now: later state changes or reconfiguration do not alter an event already queued.
-      const json = JSON.stringify(config.wrap ? { event } : event);
+      const body = postedBody(event);
+      const json = JSON.stringify(config.wrap ? { event: body } : body);
       const signer = config.signing ? { ...config.signing, ...this.signingKey(config.signing) } : undefined;
       this.pending += 1;
       this.queue = this.queue
