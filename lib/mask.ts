@@ -69,10 +69,6 @@ function isOpaque(value: object): boolean {
   );
 }
 
-function isPlainData(value: object): boolean {
-  return !isOpaque(value);
-}
-
 /**
  * A copy of `value` fit for Catch or a log: sensitive fields masked, token fields removed, `secrets` scrubbed
  * from every string; for a server's body (`fromServer`) every string is also redacted (runs of six or more digits
@@ -90,7 +86,7 @@ export function maskData(value: unknown, secrets: readonly string[] = [], fromSe
       if (typeof v !== 'string') return { done: true, value: v };
       return { done: true, value: fromServer ? serverText(v, secrets) : secrets.length ? scrubText(v, secrets) : v };
     }
-    if (v === null || typeof v !== 'object' || !isPlainData(v)) return { done: true, value: v };
+    if (v === null || typeof v !== 'object' || isOpaque(v)) return { done: true, value: v };
     return { done: false };
   };
   const top = leaf(undefined, value);
@@ -142,7 +138,7 @@ export function sensitiveValues(value: unknown): string[] {
 
 /** A msg.config fit for Catch: the sensitive keys removed, the rest masked like any data. */
 export function maskConfig(config: unknown, sensitiveKeys: ReadonlySet<string>, secrets: readonly string[] = []): unknown {
-  if (config === null || typeof config !== 'object' || Array.isArray(config) || !isPlainData(config)) return maskData(config, secrets);
+  if (config === null || typeof config !== 'object' || Array.isArray(config) || isOpaque(config)) return maskData(config, secrets);
   const kept: Record<string, unknown> = {};
   for (const key of Object.keys(config)) if (!sensitiveKeys.has(key) && key !== '__proto__') kept[key] = (config as Record<string, unknown>)[key];
   return maskData(kept, secrets);

@@ -9,9 +9,8 @@ import { Product, ssoSpec, ssoUrl, TOKEN_OPTIONS } from '../lib/billerdirect/sso
 import { Q2Error } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { wireInput } from '../lib/node-red/node-input';
-import { ConnectionNode } from '../lib/node-red/register';
+import { usableConnection } from '../lib/node-red/register';
 import { OperationNodeDef, readOverrides, resolveParams } from '../lib/request/resolve';
-import { SENSITIVE_CONFIG_KEYS } from '../lib/model/registry';
 import { sendOperation } from '../lib/request/execute';
 import { StatusTracker } from '../lib/node-red/status';
 import { compileParams } from '../lib/request/validate';
@@ -25,16 +24,8 @@ export = function (RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const status = new StatusTracker(node);
-    const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
-
-    const usable = () => (configNode?.type === 'q2-billerdirect-config' && !configNode.q2Problem ? configNode.q2 : undefined);
-    const options = {
-      label,
-      sensitiveKeys: SENSITIVE_CONFIG_KEYS,
-      secrets: () => usable()?.secrets() ?? [],
-      graceMs: () => usable()?.reliability.graceMs ?? 0,
-    };
-    wireInput(node, status, options, async (msg, ctx) => {
+    const { connection, problem } = usableConnection(RED, def.connection, 'q2-billerdirect-config');
+    wireInput(node, status, { label, connection }, async (msg, ctx) => {
       const given = readOverrides(msg, def.allowOverrides !== false);
       // a Date expiration (a function node's `new Date(…)`) is sent as its ISO string, as BD Client createToken does
       const expiration = given?.expiration;
@@ -47,9 +38,8 @@ export = function (RED: NodeAPI): void {
         if (!effective.identifier) {
           throw new Q2Error(t('sso.needToken'), { kind: 'input', status: t('status.invalidInput') });
         }
-        const connection = configNode?.type === 'q2-billerdirect-config' ? configNode.q2 : undefined;
-        if (!connection || configNode?.q2Problem || !createToken) {
-          throw new Q2Error(configNode?.q2Problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
+        if (!connection || !createToken) {
+          throw new Q2Error(problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
         }
         // {identifier, nonce, expiration?, accessTokenExpiresIn?}: nonce is true unless set to false (a one-time token)
         const body: Record<string, unknown> = { identifier: effective.identifier };

@@ -11,7 +11,7 @@ import { KeySource, parseKeySource, WebhookReceiver } from '../lib/billerdirect/
 import { clip } from '../lib/errors';
 import { t } from '../lib/i18n';
 import { listOf } from '../lib/node-red/config-node';
-import type { ConnectionNode } from '../lib/node-red/register';
+import { usableConnection } from '../lib/node-red/register';
 import { Ticket } from '../lib/connection/ticket';
 
 interface WebhookDef extends NodeDef {
@@ -83,8 +83,7 @@ export = function (RED: NodeAPI): void {
       else unverifiable = 'noKeys';
     }
     if (source === 'connection') {
-      const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
-      const connection = configNode?.type === 'q2-billerdirect-config' && !configNode.q2Problem ? configNode.q2 : undefined;
+      const { connection } = usableConnection(RED, def.connection, 'q2-billerdirect-config');
       if (!connection) unverifiable = 'noConnection';
       if (connection) {
         // through the connection like every request: its scheduler, retries for reads, timeouts and envelope

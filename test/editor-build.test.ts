@@ -30,7 +30,7 @@ import { BILLER_DIRECT_HOSTS } from '../lib/billerdirect/connection';
 import { PATTERNS } from '../lib/request/validate';
 import type { NodeSet } from '../lib/model/node-set';
 import type { OperationSpec, ResourceSpec } from '../lib/model/operation';
-import { RELIABILITY_SETTINGS } from '../lib/node-red/config-node';
+import { RELIABILITY_SETTINGS } from '../lib/connection/reliability';
 import { platformFamily } from '../lib/platform/envelope';
 import { platformNodeSet } from '../lib/platform/node-set';
 

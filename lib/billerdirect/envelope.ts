@@ -5,7 +5,7 @@
  */
 import type { ApiFamily, Interpreted } from '../connection/connection';
 import type { HttpResponse } from '../connection/http';
-import { parseJson, reasonsFrom } from '../platform/envelope';
+import { parseJson, reasonsFrom } from '../connection/envelope';
 
 export const billerDirectFamily: ApiFamily = {
   id: 'billerdirect',

@@ -7,6 +7,7 @@
  * All JOSE work is done by the `jose` library. Nothing here touches Node-RED: the node wires it to a route.
  */
 import crypto from 'node:crypto';
+import { isObject } from '../connection/envelope';
 import { compactDecrypt, createLocalJWKSet, importPKCS8, importSPKI, JSONWebKeySet, jwtVerify, KeyLike } from 'jose';
 
 export interface WebhookSecurity {
@@ -61,10 +62,6 @@ function equalSecret(a: string, b: string): boolean {
   const x = crypto.createHash('sha256').update(a).digest();
   const y = crypto.createHash('sha256').update(b).digest();
   return crypto.timingSafeEqual(x, y);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** The pack's name for Q2's real-time MFA webhook, which is printed without a `type` (docs/api-notes.md B21). */

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ParamSpec } from '../model/operation';
-import { RELIABILITY_SETTINGS } from '../node-red/config-node';
+import { DEFAULT_TIMEOUT_S, RELIABILITY_SETTINGS } from '../connection/reliability';
 import { nodeParams, NodeSet, NodeSpec, nodeSpecs } from '../model/node-set';
 import { NODE_SETS } from '../model/registry';
 import { q2EditorClient } from './editor-client';
@@ -41,7 +41,7 @@ const out = path.join(root, 'dist', 'nodes');
 
 type Words = { [key: string]: string | Words };
 
-function word(words: Words, key: string): string | undefined {
+export function word(words: Words, key: string): string | undefined {
   let node: string | Words | undefined = words;
   for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
   return typeof node === 'string' ? node : undefined;
@@ -53,7 +53,8 @@ function paramKey(words: Words, spec: NodeSpec, key: string, leaf: string): stri
   return word(words, own) !== undefined ? own : `common.params.${key}.${leaf}`;
 }
 
-function need(words: Words, key: string, set: string): string {
+/** A word that must exist: a missing one fails the build, naming the locale file and key. */
+export function need(words: Words, key: string, set: string): string {
   const text = word(words, key);
   if (text === undefined) throw new Error(`locales/en-US/${set}.json has no "${key}"`);
   return text;
@@ -311,8 +312,8 @@ export function connectionDefaults(indent: string): string {
 /** The help of the timeout and reliability settings, and the Reliability section, from q2-common.json's words. */
 export function connectionHelp(words: Words): { properties: string; details: string } {
   const text = (key: string): string => {
-    const value = key.split('.').reduce<Words | string | undefined>((node, part) => (typeof node === 'object' ? node[part] : undefined), words);
-    if (typeof value !== 'string') throw new Error(`q2-common.json: connection.${key} is missing`);
+    const value = word(words, key);
+    if (value === undefined) throw new Error(`q2-common.json: connection.${key} is missing`);
     return value;
   };
   const unit = (u: string) => (u === 's' ? 'seconds' : u === 'MB' ? 'MB' : 'number');
@@ -331,7 +332,19 @@ export function connectionHelp(words: Words): { properties: string; details: str
 export function withConnectionRows(type: string, html: string): string {
   return html
     .replace(/^ *<!-- q2:connection-rows[^>]*-->$/m, connectionRows(type))
-    .replace(/^( *)\/\/ q2:connection-defaults.*$/m, (_line, indent: string) => connectionDefaults(indent));
+    .replace(/^( *)\/\/ q2:connection-defaults.*$/m, (_line, indent: string) => `${sharedConnectionDefaults(indent)}\n${connectionDefaults(indent)}`);
+}
+
+/** The editor defaults of the settings every connection shares besides reliability: allowed origins, timeout, TLS, proxy. */
+function sharedConnectionDefaults(indent: string): string {
+  return [
+    `allowedOrigins: { value: '' },`,
+    `timeout: { value: ${DEFAULT_TIMEOUT_S}, required: true, validate: RED.validators.number() },`,
+    `tls: { type: 'tls-config', required: false },`,
+    `proxy: { type: 'http proxy', required: false },`,
+  ]
+    .map((line) => `${indent}${line}`)
+    .join('\n');
 }
 
 /** A connection's help page with the generated reliability properties and section written in. */
@@ -356,7 +369,8 @@ function copyDir(from: string, to: string): void {
   }
 }
 
-function readJson(file: string): Words {
+/** A locale file of locales/en-US, as words. */
+export function readJson(file: string): Words {
   return JSON.parse(fs.readFileSync(path.join(root, 'locales', 'en-US', file), 'utf8')) as Words;
 }
 

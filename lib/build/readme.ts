@@ -6,25 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NodeSet, nodeSpecs } from '../model/node-set';
-import { CONNECTION_TYPES, HAND_WRITTEN_NODES, NODE_SETS } from '../model/registry';
-import { readWords } from './editor';
-
-type Words = ReturnType<typeof readWords>;
+import { HAND_WRITTEN_NODES, NODE_SETS } from '../model/registry';
+import { need, readJson, readWords, word } from './editor';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 export const README = path.join(root, 'README.md');
-
-function word(words: Words, key: string): string | undefined {
-  let node: unknown = words;
-  for (const part of key.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-  return typeof node === 'string' ? node : undefined;
-}
-
-function need(words: Words, key: string, where: string): string {
-  const text = word(words, key);
-  if (text === undefined) throw new Error(`${where}: the word ${key} is missing`);
-  return text;
-}
 
 /** Help text as Markdown: `<code>x</code>` → `x`, other tags dropped, pipes escaped, one line. */
 export function markdown(html: string): string {
@@ -39,8 +25,10 @@ export function markdown(html: string): string {
     .trim();
 }
 
-function localeWords(namespace: string): Words {
-  return JSON.parse(fs.readFileSync(path.join(root, 'locales', 'en-US', `${namespace}.json`), 'utf8')) as Words;
+/** The row of a node with a locale file of its own (a connection, a hand-written node). */
+function ownRow(type: string): string {
+  const own = readJson(`${type}.json`);
+  return `| ${need(own, `${type}.paletteLabel`, type)} | \`${type}\` | ${markdown(need(own, `${type}.summary`, type))} |`;
 }
 
 /** Node | Type id | What it does: every connection, operation node, resource node (with its operations) and hand-written node. */
@@ -48,11 +36,7 @@ export function nodesTable(sets: readonly NodeSet[] = NODE_SETS): string {
   const rows = ['| Node | Type id | What it does |', '|---|---|---|'];
   for (const set of sets) {
     const words = readWords(set.namespace);
-    if (CONNECTION_TYPES.includes(set.connectionType) && fs.existsSync(path.join(root, 'locales', 'en-US', `${set.connectionType}.json`))) {
-      const own = localeWords(set.connectionType);
-      const label = need(own, `${set.connectionType}.paletteLabel`, set.connectionType);
-      rows.push(`| ${label} | \`${set.connectionType}\` | ${markdown(need(own, `${set.connectionType}.summary`, set.connectionType))} |`);
-    }
+    rows.push(ownRow(set.connectionType));
     for (const spec of nodeSpecs(set)) {
       const label = need(words, `${spec.type}.paletteLabel`, set.namespace);
       let summary = markdown(need(words, `${spec.type}.summary`, set.namespace));
@@ -60,10 +44,7 @@ export function nodesTable(sets: readonly NodeSet[] = NODE_SETS): string {
       rows.push(`| ${label} | \`${spec.type}\` | ${summary} |`);
     }
   }
-  for (const type of HAND_WRITTEN_NODES) {
-    const own = localeWords(type);
-    rows.push(`| ${need(own, `${type}.paletteLabel`, type)} | \`${type}\` | ${markdown(need(own, `${type}.summary`, type))} |`);
-  }
+  for (const type of HAND_WRITTEN_NODES) rows.push(ownRow(type));
   return rows.join('\n');
 }
 

@@ -10,7 +10,8 @@ import { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, TransportErro
 import { t } from '../i18n';
 import { maskData, scrubText } from '../mask';
 import type { ConnectionDefault } from '../model/operation';
-import { DEFAULT_RETRY, decideRetry, parseRetryAfter, RetryPolicy, TryOutcome } from './retry';
+import { reliabilityOf } from './reliability';
+import { decideRetry, parseRetryAfter, RetryPolicy, TryOutcome } from './retry';
 import { QueueError, Scheduler, SchedulerLimits } from './scheduler';
 import { Ticket } from './ticket';
 
@@ -74,11 +75,8 @@ export interface Reliability {
   graceMs: number;
 }
 
-export const DEFAULT_RELIABILITY: Reliability = {
-  limits: { limit: 16, queueLength: 10_000, queueWaitMs: 120_000 },
-  retry: DEFAULT_RETRY,
-  graceMs: 5_000,
-};
+/** A connection built without settings has the editor's defaults. */
+export const DEFAULT_RELIABILITY: Reliability = reliabilityOf({});
 
 export interface ConnectionOptions {
   family: ApiFamily;
@@ -170,11 +168,6 @@ export abstract class Connection {
   secrets(): string[] {
     const values = this.secretValues().filter((v): v is string => typeof v === 'string' && v.length >= 4);
     return [...new Set(values)].sort((a, b) => b.length - a.length);
-  }
-
-  /** A server's text with the connection's secrets removed. */
-  scrub(text: string): string {
-    return scrubText(text, this.secrets());
   }
 
   /** Signal aborting the connection's own requests (token fetches) when it closes. */

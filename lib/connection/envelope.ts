@@ -7,7 +7,8 @@ import { redact } from '../errors';
 
 type Json = Record<string, unknown>;
 
-function isObject(v: unknown): v is Json {
+/** A JSON object (not null, not an array): the one such check of the runtime. */
+export function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 

@@ -17,8 +17,6 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 10_000 };
-
 /** What happened on one try, as far as retrying is concerned. */
 export type TryOutcome =
   { kind: 'response'; status: number; retryAfterMs?: number } | { kind: 'neverSent' } | { kind: 'timeout' } | { kind: 'reset' } | { kind: 'other' };

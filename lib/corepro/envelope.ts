@@ -5,7 +5,7 @@
  */
 import type { ApiFamily, Interpreted } from '../connection/connection';
 import type { HttpResponse } from '../connection/http';
-import { parseJson, reasonsFrom } from '../platform/envelope';
+import { parseJson, reasonsFrom } from '../connection/envelope';
 
 /**
  * The wait Helix's `throttle` advises, in ms: its `reset` (seconds until the rate window resets) when it is a

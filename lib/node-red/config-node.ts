@@ -5,6 +5,7 @@
 import type https from 'node:https';
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Connection, Reliability } from '../connection/connection';
+import { DEFAULT_TIMEOUT_S, reliabilityOf, settingOf } from '../connection/reliability';
 import type { HttpClientOptions, ProxySettings } from '../connection/http';
 import { t } from '../i18n';
 import type { ConnectionNode } from './register';
@@ -19,50 +20,6 @@ export interface ConnectionNodeDef extends NodeDef {
 
 type TlsConfigNode = Node & { addTLSOptions(opts: https.AgentOptions): https.AgentOptions };
 type ProxyConfigNode = Node & { url?: string; noproxy?: string[]; credentials?: { username?: string; password?: string } };
-
-export const DEFAULT_TIMEOUT_S = 30;
-
-/**
- * The reliability settings every connection has (README "Reliability"): the runtime reads them here, and the
- * build writes their editor rows, defaults and help from this same table.
- */
-export const RELIABILITY_SETTINGS = [
-  { key: 'maxInFlight', default: 32, min: 1, max: 1000, unit: '' },
-  { key: 'queueLength', default: 10000, min: 0, max: 1000000, unit: '' },
-  { key: 'queueWait', default: 120, min: 0.1, max: 86400, unit: 's' },
-  { key: 'retryAttempts', default: 3, min: 1, max: 10, unit: '' },
-  { key: 'retryDelay', default: 0.5, min: 0, max: 60, unit: 's' },
-  { key: 'retryMaxDelay', default: 10, min: 0, max: 600, unit: 's' },
-  { key: 'maxResponseMB', default: 16, min: 0.001, max: 1024, unit: 'MB' },
-  { key: 'stopGrace', default: 5, min: 0, max: 12, unit: 's' },
-] as const;
-
-export type ReliabilityKey = (typeof RELIABILITY_SETTINGS)[number]['key'];
-
-/** A setting's number: the default when blank or not a number, kept within its bounds. */
-function settingOf(def: ConnectionNodeDef, key: ReliabilityKey): number {
-  const spec = RELIABILITY_SETTINGS.find((s) => s.key === key) as (typeof RELIABILITY_SETTINGS)[number];
-  const raw = def[key];
-  const value = raw === '' || raw === undefined || raw === null ? NaN : Number(raw);
-  if (!Number.isFinite(value)) return spec.default;
-  return Math.min(spec.max, Math.max(spec.min, value));
-}
-
-export function reliabilityOf(def: ConnectionNodeDef): Reliability {
-  return {
-    limits: {
-      limit: Math.round(settingOf(def, 'maxInFlight')),
-      queueLength: Math.round(settingOf(def, 'queueLength')),
-      queueWaitMs: settingOf(def, 'queueWait') * 1000,
-    },
-    retry: {
-      attempts: Math.round(settingOf(def, 'retryAttempts')),
-      baseDelayMs: settingOf(def, 'retryDelay') * 1000,
-      maxDelayMs: settingOf(def, 'retryMaxDelay') * 1000,
-    },
-    graceMs: settingOf(def, 'stopGrace') * 1000,
-  };
-}
 
 export function httpOptions(RED: NodeAPI, def: ConnectionNodeDef): HttpClientOptions {
   const seconds = Number(def.timeout);

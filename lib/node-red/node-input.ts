@@ -15,7 +15,10 @@
 import type { Node } from 'node-red';
 import { Q2Error } from '../errors';
 import { t } from '../i18n';
-import { maskConfig, maskData, MIN_SECRET, scrubText } from '../mask';
+import type { Connection } from '../connection/connection';
+import { isObject } from '../connection/envelope';
+import { maskConfig, maskData, MIN_SECRET, scrubText, sensitiveValues } from '../mask';
+import { SENSITIVE_CONFIG_KEYS } from '../model/registry';
 import type { StatusTracker } from './status';
 import { Ticket } from '../connection/ticket';
 
@@ -35,17 +38,18 @@ export interface RunContext {
   operation(name: string): void;
   /** a secret or personal value the message carries (an SSN, a client secret): scrubbed if a server echoes it */
   secret(value: unknown): void;
+  /**
+   * the request body: should the message fail, the values of its sensitive fields (card, account and routing
+   * numbers) are scrubbed from what the server echoed — looked for then, not on every message
+   */
+  body(value: unknown): void;
 }
 
 export interface InputOptions {
   /** the node's palette label: error texts start with it */
   label: string;
-  /** msg.config keys that are secrets or personal data: removed before Catch */
-  sensitiveKeys: ReadonlySet<string>;
-  /** the connection's secrets now (scrubbed from anything that reaches Catch or a log) */
-  secrets(): string[];
-  /** how long requests on the wire may finish after a close */
-  graceMs(): number;
+  /** the node's connection, when it has a usable one: its secrets are scrubbed, its stop grace applies */
+  connection?: Connection;
   /** a message property other than payload that held the request body, to mask as well */
   dataProperty?: { get(msg: Q2Message): unknown; set(msg: Q2Message, value: unknown): void };
 }
@@ -55,13 +59,10 @@ type Outcome = { ok: true; result: OperationResult } | { ok: false; error: Q2Err
 /** Time allowed past the grace period for stopped requests to settle before the close completes anyway. */
 const SETTLE_MS = 2_000;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 class Job {
   readonly tickets: Ticket[] = [];
   readonly secrets: string[] = [];
+  readonly bodies: unknown[] = [];
   operation: string;
   outcome?: Outcome;
   /** set when the node closed before the message ended */
@@ -136,7 +137,7 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
     message.statusCode = result.statusCode;
     message.q2 = result.q2;
     if (result.configPatch) {
-      const current = isPlainObject(message.config) ? message.config : {};
+      const current = isObject(message.config) ? message.config : {};
       message.config = { ...current, ...result.configPatch };
     }
     status.succeed(okText(result.statusCode));
@@ -145,14 +146,15 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
   }
 
   function toCatch(message: Q2Message, err: Q2Error, done: (err?: Error) => void, job: Job): void {
-    const own = job.secrets;
-    const secrets = own.length ? [...options.secrets(), ...own].sort((a, b) => b.length - a.length) : options.secrets();
+    const connectionSecrets = options.connection?.secrets() ?? [];
+    const own = [...job.secrets, ...job.bodies.flatMap(sensitiveValues)].filter((value) => value.length >= MIN_SECRET);
+    const secrets = own.length ? [...connectionSecrets, ...own].sort((a, b) => b.length - a.length) : connectionSecrets;
     if (err.body !== undefined) message.payload = own.length ? maskData(err.body, secrets) : err.body;
     else message.payload = maskData(message.payload, secrets);
     if (options.dataProperty) options.dataProperty.set(message, maskData(options.dataProperty.get(message), secrets));
     if (err.statusCode !== undefined) message.statusCode = err.statusCode;
     if (err.q2) message.q2 = err.q2;
-    if (message.config !== undefined) message.config = maskConfig(message.config, options.sensitiveKeys, secrets);
+    if (message.config !== undefined) message.config = maskConfig(message.config, SENSITIVE_CONFIG_KEYS, secrets);
     status.fail(err.status);
     const text = scrubText(`${options.label}: ${err.message}`, secrets);
     try {
@@ -186,6 +188,9 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
       },
       secret: (value) => {
         if (typeof value === 'string' && value.length >= MIN_SECRET) job.secrets.push(value);
+      },
+      body: (value) => {
+        job.bodies.push(value);
       },
     };
     let running: Promise<OperationResult>;
@@ -231,7 +236,7 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
       closed();
       return;
     }
-    const grace = options.graceMs();
+    const grace = options.connection?.reliability.graceMs ?? 0;
     for (const job of open) job.cancel(grace);
     const reported = new Set<Job>();
     const report = (job: Job): void => {

@@ -9,21 +9,31 @@
  */
 import type { Node, NodeAPI } from 'node-red';
 import type { Connection } from '../connection/connection';
+import { isObject } from '../connection/envelope';
 import { Q2Error } from '../errors';
 import { t } from '../i18n';
-import { sensitiveValues } from '../mask';
-import { SENSITIVE_CONFIG_KEYS } from '../model/registry';
 import { NodeSet, NodeSpec, nodeParams, nodeSpecs } from '../model/node-set';
 import type { NamedRequest } from '../model/operation';
 import { readProperty, paramsBody } from '../request/build';
 import { Executor, sendOperation } from '../request/execute';
-import { isPlainObject, keepMostSpecific, OperationNodeDef, own, present, readOverrides, resolveParams, typeName } from '../request/resolve';
+import { keepMostSpecific, OperationNodeDef, own, present, readOverrides, resolveParams, typeName } from '../request/resolve';
 import { compileBody, compileParams } from '../request/validate';
 import { OperationResult, Q2Message, RunContext, wireInput } from './node-input';
 import { StatusTracker } from './status';
 
 /** A config node that carries a connection. */
 export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string };
+
+/**
+ * The connection a node uses, looked up once when the node starts: the config node `id`'s, when it is of `type`
+ * and usable; otherwise why not (no connection chosen, another kind, or the connection's own problem).
+ */
+export function usableConnection(RED: NodeAPI, id: string | undefined, type: string): { connection?: Connection; problem?: string } {
+  const configNode = (id ? RED.nodes.getNode(id) : null) as ConnectionNode | null;
+  if (!configNode || configNode.type !== type || !configNode.q2) return { problem: t('errors.noConnection') };
+  if (configNode.q2Problem) return { problem: configNode.q2Problem };
+  return { connection: configNode.q2 };
+}
 
 /** Registers one node type per operation node and resource node of the set. */
 export function registerNodeSet(RED: NodeAPI, set: NodeSet): void {
@@ -73,19 +83,12 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     for (const { op } of compiled.values()) {
       if (op.body) bodies.set(op.name, compileBody(op.body.schema, `msg.${def.dataProperty || op.body.defaultProperty}`));
     }
-    const configNode = (def.connection ? RED.nodes.getNode(def.connection) : null) as ConnectionNode | null;
+    const { connection, problem } = usableConnection(RED, def.connection, set.connectionType);
     const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
-
-    const connectionProblem = (): string | undefined => {
-      if (!configNode || configNode.type !== set.connectionType || !configNode.q2) return t('errors.noConnection');
-      return configNode.q2Problem;
-    };
-    if (connectionProblem()) status.problem(t('status.noConnection'));
+    if (problem) status.problem(t('status.noConnection'));
 
     async function run(msg: Q2Message, ctx: RunContext): Promise<OperationResult> {
-      const problem = connectionProblem();
-      if (problem) throw new Q2Error(problem, { kind: 'config', status: t('status.noConnection') });
-      const connection = (configNode as ConnectionNode).q2 as Connection;
+      if (!connection) throw new Q2Error(problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
       const overrides = readOverrides(msg, allowOverrides);
       const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
       ctx.operation(op.name);
@@ -105,26 +108,23 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       if (op.body && validateBody) {
         body = readProperty((m, p) => RED.util.getMessageProperty(m, p), msg, def.dataProperty || op.body.defaultProperty);
         if (op.body.normalise) body = op.body.normalise(body);
-        if (op.body.optional && !isPlainObject(body)) body = {};
+        if (op.body.optional && !isObject(body)) body = {};
         const fromParams = paramsBody(op, effective);
-        if (fromParams && isPlainObject(body)) body = { ...body, ...fromParams };
+        if (fromParams && isObject(body)) body = { ...body, ...fromParams };
         validateBody(body);
         // card, account and routing numbers of the body: scrubbed if a server echoes them in free text
-        for (const value of sensitiveValues(body)) ctx.secret(value);
+        ctx.body(body);
       }
       return executor({ op, connection, resolved, effective, userToken, body, ticket: ctx.ticket() });
     }
 
     const property = def.dataProperty && def.dataProperty !== 'payload' ? def.dataProperty : undefined;
-    const connection = (): Connection | undefined => (connectionProblem() ? undefined : configNode?.q2);
     wireInput(
       node,
       status,
       {
         label,
-        sensitiveKeys: SENSITIVE_CONFIG_KEYS,
-        secrets: () => connection()?.secrets() ?? [],
-        graceMs: () => connection()?.reliability.graceMs ?? 0,
+        connection,
         dataProperty: property
           ? {
               get: (m) => readProperty((m2, p) => RED.util.getMessageProperty(m2, p), m, property),

@@ -10,7 +10,8 @@ import { maskData, scrubText } from '../mask';
 import { backoffMs, parseRetryAfter } from '../connection/retry';
 import { Ticket } from '../connection/ticket';
 import { TokenCache, TokenResponse } from '../connection/token-cache';
-import { parseJson, platformFamily, reasonsFrom } from './envelope';
+import { parseJson, reasonsFrom } from '../connection/envelope';
+import { platformFamily } from './envelope';
 
 export interface PlatformConnectionOptions {
   baseUrl: string;

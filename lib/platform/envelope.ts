@@ -5,16 +5,8 @@
  */
 import type { ApiFamily, Interpreted } from '../connection/connection';
 import { redact } from '../errors';
-import { parseJson, reasonsFrom } from '../connection/envelope';
-
-export { parseJson, reasonsFrom } from '../connection/envelope';
+import { isObject, parseJson, reasonsFrom } from '../connection/envelope';
 import type { HttpResponse } from '../connection/http';
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export const platformFamily: ApiFamily = {
   id: 'platform',
