@@ -16,6 +16,7 @@ import { drive } from './driver';
 import { coreFlow, fetchCoreToken, helper, loadFlow, packFlow, startServer, stopServer, type BenchFlow } from './flows';
 import { startSimulatorWorker, type BenchSimulator } from './sim';
 import { round, summarise, type RunResult, type Summary } from './stats';
+import { webhookBench, type WebhookRow } from './webhook';
 
 const MB = 1024 * 1024;
 const SIM_WARMUP = 5_000;
@@ -36,6 +37,10 @@ interface Config {
   heapMessages: number;
   burst: number;
   keepHelperSpies: boolean;
+  webhookEvents: number;
+  webhookConcurrency: number;
+  /** `webhook`: only the webhook rows */
+  only?: string;
 }
 
 function readConfig(): Config {
@@ -48,6 +53,9 @@ function readConfig(): Config {
     heapMessages: envInt('BENCH_HEAP_MESSAGES', 100_000),
     burst: envInt('BENCH_BURST', 10_000),
     keepHelperSpies: process.env.BENCH_KEEP_HELPER_SPIES === '1',
+    webhookEvents: envInt('BENCH_WEBHOOK_EVENTS', 20_000),
+    webhookConcurrency: envInt('BENCH_WEBHOOK_CONCURRENCY', 32),
+    only: process.env.BENCH_ONLY || undefined,
   };
   if (config.heapMessages <= heapFirst) throw new Error(`BENCH_HEAP_MESSAGES must be more than ${heapFirst}`);
   return config;
@@ -217,8 +225,38 @@ function fixed(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
+function webhookLines(rows: WebhookRow[], config: Config): { lines: string[]; targets: Target[] } {
+  const lines = [
+    '',
+    `BD Webhook duplicate check — claim cost per event with ${'1k'} and ${'100k'} ids held; ${config.webhookEvents} events through Node-RED, ${config.webhookConcurrency} in flight`,
+    '',
+    `${pad('store', 10)}${pad('µs @1k', 12, true)}${pad('µs @100k', 12, true)}${pad('ratio', 8, true)}${pad('events/s', 11, true)}${pad('non-200', 9, true)}${pad('heap 100k', 12, true)}`,
+    '-'.repeat(74),
+  ];
+  for (const r of rows) {
+    lines.push(
+      `${pad(r.store, 10)}${pad(fixed(r.claimUsAtSmall, 2), 12, true)}${pad(fixed(r.claimUsAtLarge, 2), 12, true)}${pad(fixed(r.ratio, 2), 8, true)}${pad(fixed(r.eventsPerSecond, 0), 11, true)}${pad(String(r.non200), 9, true)}${pad(r.heapMBForLarge === undefined ? '' : `${fixed(r.heapMBForLarge, 1)} MB`, 12, true)}`,
+    );
+  }
+  const targets: Target[] = rows.map((r) => ({
+    name: `webhook ${r.store}: cost 100k / 1k`,
+    target: '≤ 2.0',
+    actual: fixed(r.ratio, 2),
+    pass: r.ratio <= 2,
+  }));
+  return { lines, targets };
+}
+
 export async function main(): Promise<void> {
   const config = readConfig();
+  if (config.only === 'webhook') {
+    const rows = await webhookBench(progress, { events: config.webhookEvents, concurrency: config.webhookConcurrency });
+    const { lines, targets } = webhookLines(rows, config);
+    lines.push('', 'targets:');
+    for (const t of targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${pad(t.name, 34)} ${pad(t.target, 8)} actual ${t.actual}`);
+    console.log(lines.join('\n'));
+    return;
+  }
   const started = new Date();
   progress(
     `concurrency ${config.concurrency}, ${config.messages} messages per variant (+${config.warmup} warm-up), heap ${config.heapFirst}→${config.heapMessages}, burst ${config.burst}`,
@@ -238,6 +276,8 @@ export async function main(): Promise<void> {
     const c = await measureAxios(sim, config, sim.url);
     const heap = await measureHeap(sim, config, sim.url);
     const burst = await measureBurst(config, sim.url);
+    const webhookRows = await webhookBench(progress, { events: config.webhookEvents, concurrency: config.webhookConcurrency });
+    const webhook = webhookLines(webhookRows, config);
 
     const ratio = (x: Measured, y: Measured): number => round(x.summary.rps / y.summary.rps, 2);
     const ratios = { aOverB1: ratio(a, b1), aOverB2: ratio(a, b2), aOverC: ratio(a, c) };
@@ -253,6 +293,7 @@ export async function main(): Promise<void> {
         pass: heap.growthMB < 5,
       },
       { name: 'spurious timeouts in the burst', target: '= 0', actual: String(burst.spuriousTimeouts), pass: burst.spuriousTimeouts === 0 },
+      ...webhook.targets,
     ];
 
     const rows: Array<[string, Measured]> = [
@@ -291,6 +332,7 @@ export async function main(): Promise<void> {
       for (const [text, n] of Object.entries(m.summary.errorSamples)) lines.push(`  ${name.trim()} error ×${n}: ${text}`);
     }
     for (const [text, n] of Object.entries(burst.errorSamples)) lines.push(`  burst error ×${n}: ${text}`);
+    lines.push(...webhook.lines);
     lines.push('');
     lines.push('targets:');
     for (const t of targets) lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${pad(t.name, 34)} ${pad(t.target, 8)} actual ${t.actual}`);
@@ -312,6 +354,7 @@ export async function main(): Promise<void> {
       tokenRequestsA: a.tokenRequests,
       heap,
       burst,
+      webhook: webhookRows,
       targets,
     };
     const dir = path.join(__dirname, '..', '..', 'bench', 'results');

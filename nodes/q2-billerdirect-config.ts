@@ -1,12 +1,19 @@
-/** `q2-billerdirect-config`: the Biller Direct connection — environment, API key (bearer) and optional RSA signing key. */
+/**
+ * `q2-billerdirect-config`: the Biller Direct connection — environment, API key (bearer) and optional RSA signing
+ * key, whose public half it can publish as a JWKS on Node-RED's HTTP server (`jwksPath`), for Q2 to register.
+ */
 import type { NodeAPI } from 'node-red';
 import { BILLER_DIRECT_HOSTS, BillerDirectConnection } from '../lib/billerdirect/connection';
 import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
+import { addRoute, routePath, sendJson } from '../lib/node-red/http-route';
+import { t } from '../lib/i18n';
 
 interface BillerDirectConfigDef extends ConnectionNodeDef {
   environment?: 'sandbox' | 'production' | 'custom';
   baseUrl?: string;
   allowedOrigins?: string;
+  /** GET route serving the public half of the request-signing key as a JWKS */
+  jwksPath?: string;
 }
 
 function billerDirectBaseUrl(def: BillerDirectConfigDef): string {
@@ -28,5 +35,17 @@ export = function (RED: NodeAPI): void {
         http,
         reliability,
       }),
+    (node, def, connection) => {
+      if (!def.jwksPath?.trim() || !(connection instanceof BillerDirectConnection)) return undefined;
+      const jwks = connection.signingJwks();
+      if (!jwks) node.warn(t('errors.jwksNoSigningKey'));
+      return addRoute(RED, 'get', routePath(def.jwksPath), (_req, res) => {
+        if (!jwks) return sendJson(res, 404, { keys: [] });
+        jwks.then(
+          (set) => sendJson(res, 200, set, { 'Cache-Control': 'public, max-age=300' }),
+          () => res.writeHead(500).end(),
+        );
+      });
+    },
   );
 };

@@ -5,14 +5,14 @@
  * listed for import, and a deployed flow really talks to the simulator.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { HAND_WRITTEN_NODES, NODE_SETS } from '../lib/model/registry';
 import { nodeSpecs } from '../lib/model/node-set';
 import { startSimulator, type RunningSimulator } from '../lib/simulator';
+import { deployFlows, type Runtime, startNodeRed, stopNodeRed as stop } from './node-red-process';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -31,57 +31,6 @@ const RUNTIME_BOILERPLATE = [/Projects disabled/, /Using unencrypted credentials
 
 function npm(args: string[], cwd: string): string {
   return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Runtime {
-  url: string;
-  log: string[];
-  child: ChildProcess;
-}
-
-async function startNodeRed(redJs: string, userDir: string): Promise<Runtime> {
-  const port = await freePort();
-  const settings = path.join(userDir, `settings-${port}.js`);
-  fs.writeFileSync(settings, `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows-${port}.json', credentialSecret: false };\n`);
-  const child = spawn(process.execPath, [redJs, '--userDir', userDir, '--settings', settings], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log: string[] = [];
-  const url = `http://127.0.0.1:${port}`;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Node-RED did not start:\n${log.join('\n')}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      log.push(...chunk.toString().split('\n').filter(Boolean));
-      if (log.some((l) => l.includes('Started flows'))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Node-RED exited with ${code}:\n${log.join('\n')}`));
-    });
-  });
-  return { url, log, child };
-}
-
-function stop(runtime: Runtime | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (!runtime || runtime.child.exitCode !== null) return resolve();
-    runtime.child.once('exit', () => resolve());
-    runtime.child.kill('SIGINT');
-  });
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -127,12 +76,7 @@ async function checkRuntime(runtime: Runtime, sim: RunningSimulator): Promise<vo
     { id: 'pk-inject', z: 'pk-tab', type: 'inject', props: [{ p: 'payload' }], payload: '', payloadType: 'date', wires: [['pk-lookup']] },
     { id: 'pk-lookup', z: 'pk-tab', type: 'q2-delete-user', connection: 'pk-conn', userID: '3', wires: [[]] },
   ];
-  const deploy = await fetch(`${runtime.url}/flows`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
-    body: JSON.stringify(flows),
-  });
-  assert.ok([200, 204].includes(deploy.status), `deploy answered ${deploy.status}`);
+  await deployFlows(runtime, flows);
   sim.server.clearRequests();
   // the deploy answers before the new flow has started: press until the inject node is there
   const deadline = Date.now() + 10_000;

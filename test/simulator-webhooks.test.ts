@@ -17,7 +17,14 @@ interface Reply {
   body: unknown;
 }
 
+interface TokenCall extends Received {
+  method: string;
+}
+
 const KEY = 'sandbox-api-key';
+const CLIENT_ID = 'q2-webhooks';
+/** Characters that must be form-encoded, and a value that must never show up in a summary, log or error. */
+const SECRET = 'top/secret+&=value';
 const START = '2025-06-10T12:00:00.000Z';
 const DAY = 24 * 60 * 60 * 1000;
 const CARD = { paymentType: 'card', cardNumber: '4111111111111111', cardCode: '123', expMonth: '02', expYear: '2040', zipcode: '12345', name: 'Test User' };
@@ -57,6 +64,13 @@ describe('simulator: Biller Direct webhooks', () => {
   let received: Received[] = [];
   let answerStatus = 204;
   let hang = false;
+  /** Partner OAuth token endpoint: what it received, what it answers next (a string body is sent as is). */
+  let tokenServer: http.Server;
+  let tokenUrl: string;
+  let tokenCalls: TokenCall[] = [];
+  let tokenAnswers: Reply[] = [];
+  /** 'token' / 'event' in the order the two servers were called. */
+  let order: string[] = [];
   const hanging = new Set<http.ServerResponse>();
   const extra: RunningSimulator[] = [];
 
@@ -92,6 +106,22 @@ describe('simulator: Biller Direct webhooks', () => {
     const d = new Date(Date.parse(START) + days * DAY);
     return `${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}/${d.getUTCFullYear()}`;
   };
+
+  /** Webhook OAuth settings for the local token endpoint. */
+  const oauth = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ tokenUrl, clientId: CLIENT_ID, clientSecret: SECRET, ...extra });
+
+  /** Emits hand-made events with these ids over the control endpoint, then waits for their deliveries. */
+  async function emitAll(...ids: string[]): Promise<void> {
+    for (const _id of ids) assert.equal((await control('POST', '/emit', { type: 'custom.oauth', _id })).status, 202);
+    assert.equal((await control('POST', '/flush')).status, 200);
+  }
+
+  /** Everything the control endpoints show (summary, delivery log), to look for secrets in. */
+  const summaryOf = async (): Promise<unknown> => (await control('GET', '')).body;
+
+  async function shown(): Promise<string> {
+    return JSON.stringify([(await control('GET', '')).body, (await control('GET', '/deliveries')).body, (await control('POST', '/flush')).body]);
+  }
 
   /** The event carried by a plain JSON delivery, unwrapping {"event": …} when `wrapped`. */
   function eventOf(r: Received, wrapped = true): BdEvent {
@@ -149,12 +179,29 @@ describe('simulator: Biller Direct webhooks', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         received.push({ path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
+        order.push('event');
         if (hang) hanging.add(res);
         else res.writeHead(answerStatus).end();
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    tokenServer = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        tokenCalls.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
+        order.push('token');
+        const answer = tokenAnswers.shift() ?? {
+          status: 200,
+          body: { access_token: `access-token-${tokenCalls.length}`, token_type: 'Bearer', expires_in: 3600 },
+        };
+        const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+      });
+    });
+    await new Promise<void>((resolve) => tokenServer.listen(0, '127.0.0.1', resolve));
+    tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/oauth/token`;
     sim = await startSimulator({ billerDirect: { now: () => clock }, billerDirectWebhooks: { url: hookUrl } });
   });
   after(async () => {
@@ -163,6 +210,8 @@ describe('simulator: Biller Direct webhooks', () => {
     for (const s of extra) await s.stop();
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    tokenServer.closeAllConnections();
+    await new Promise<void>((resolve) => tokenServer.close(() => resolve()));
   });
   beforeEach(() => {
     clock = new Date(START);
@@ -170,6 +219,9 @@ describe('simulator: Biller Direct webhooks', () => {
     received = [];
     answerStatus = 204;
     hang = false;
+    tokenCalls = [];
+    tokenAnswers = [];
+    order = [];
   });
 
   for (const wrap of [true, false]) {
@@ -344,6 +396,194 @@ describe('simulator: Biller Direct webhooks', () => {
     assert.equal(received[1].headers.authorization, 'Bearer oauth-token-123');
   });
 
+  it('oauth: fetches a client-credentials token with the form fields Q2 sends, then posts the event with that bearer', async () => {
+    const set = await control('POST', '', { url: hookUrl, oauth: oauth({ scope: 'events webhooks' }) });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(
+      [field(set.body, 'oauth'), field(set.body, 'bearerToken'), field(set.body, 'tokenRequests')],
+      [{ tokenUrl, clientId: CLIENT_ID, scope: 'events webhooks' }, false, 0],
+    );
+    assert.equal(tokenCalls.length, 0, 'no token is fetched before a delivery');
+    await emitAll('e-1');
+    assert.deepEqual(order, ['token', 'event']);
+    const call = tokenCalls[0];
+    assert.deepEqual([call.method, call.path, call.headers['content-type']], ['POST', '/oauth/token', 'application/x-www-form-urlencoded']);
+    assert.equal(call.raw, `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=top%2Fsecret%2B%26%3Dvalue&scope=events+webhooks`);
+    assert.deepEqual(
+      [...new URLSearchParams(call.raw)],
+      [
+        ['grant_type', 'client_credentials'],
+        ['client_id', CLIENT_ID],
+        ['client_secret', SECRET],
+        ['scope', 'events webhooks'],
+      ],
+    );
+    assert.equal(received.length, 1);
+    assert.equal(received[0].headers.authorization, 'Bearer access-token-1');
+    assert.deepEqual(JSON.parse(received[0].raw), { event: { type: 'custom.oauth', _id: 'e-1' } });
+    assert.deepEqual(
+      sim.webhooks.deliveries.map((d) => [d.eventId, d.status, d.error]),
+      [['e-1', 204, undefined]],
+    );
+    const text = await shown();
+    assert.equal(field((await control('GET', '')).body, 'tokenRequests'), 1);
+    for (const secret of [SECRET, encodeURIComponent(SECRET), 'access-token-1']) assert.equal(text.includes(secret), false, `${secret} is shown`);
+  });
+
+  it('oauth: several deliveries share one token (no expires_in: 300 s; token_type in any case), also across a PATCH of other fields', async () => {
+    tokenAnswers = [{ status: 200, body: { access_token: 'shared-token', token_type: 'bearer' } }];
+    assert.equal((await control('POST', '', { url: hookUrl, oauth: oauth() })).status, 200);
+    await emitAll('e-1', 'e-2', 'e-3');
+    assert.equal(tokenCalls.length, 1);
+    assert.equal(tokenCalls[0].raw, `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=${encodeURIComponent(SECRET)}`);
+    const patched = await control('PATCH', '', { wrap: false });
+    assert.deepEqual([field(patched.body, 'oauth'), field(patched.body, 'wrap')], [{ tokenUrl, clientId: CLIENT_ID }, false]);
+    await emitAll('e-4');
+    assert.deepEqual(JSON.parse(received[3].raw), { type: 'custom.oauth', _id: 'e-4' });
+    assert.deepEqual(
+      received.map((r) => r.headers.authorization),
+      Array(4).fill('Bearer shared-token'),
+    );
+    assert.equal(tokenCalls.length, 1, 'one token request for four deliveries');
+    assert.equal(field((await control('GET', '')).body, 'tokenRequests'), 1);
+    assert.deepEqual(order, ['token', 'event', 'event', 'event', 'event']);
+  });
+
+  it('oauth: a token about to expire (within 30 s) is fetched again before the next delivery', async () => {
+    tokenAnswers = [
+      { status: 200, body: { access_token: 'short-lived', token_type: 'Bearer', expires_in: 1 } },
+      { status: 200, body: { access_token: 'long-lived', token_type: 'Bearer', expires_in: 3600 } },
+    ];
+    sim.webhooks.configure({ url: hookUrl, oauth: { tokenUrl, clientId: CLIENT_ID, clientSecret: SECRET } });
+    await emitAll('e-1');
+    await emitAll('e-2', 'e-3');
+    assert.deepEqual(
+      received.map((r) => r.headers.authorization),
+      ['Bearer short-lived', 'Bearer long-lived', 'Bearer long-lived'],
+    );
+    assert.equal(tokenCalls.length, 2);
+    assert.equal(sim.webhooks.summary().tokenRequests, 2);
+  });
+
+  it('oauth: a failed token request records the delivery as failed and posts nothing; the secret is shown nowhere', async () => {
+    tokenAnswers = [{ status: 401, body: { error: 'invalid_client', error_description: 'bad client secret' } }];
+    assert.equal((await control('POST', '', { url: hookUrl, oauth: oauth() })).status, 200);
+    await emitAll('e-1');
+    assert.equal(tokenCalls.length, 1);
+    assert.equal(received.length, 0, 'the event is not posted without a token');
+    assert.deepEqual(sim.webhooks.deliveries, [
+      { ...sim.webhooks.deliveries[0], eventId: 'e-1', type: 'custom.oauth', url: hookUrl, status: 0, error: 'token: HTTP 401' },
+    ]);
+    const text = await shown();
+    assert.match(text, /token: HTTP 401/);
+    for (const secret of [SECRET, encodeURIComponent(SECRET)]) assert.equal(text.includes(secret), false, `${secret} is shown`);
+
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/oauth/token`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    tokenAnswers = [
+      { status: 200, body: 'not json' },
+      { status: 200, body: { token_type: 'Bearer', expires_in: 3600 } },
+      { status: 200, body: { access_token: 'mac-token', token_type: 'mac' } },
+      { status: 201, body: { access_token: 'created-token', token_type: 'Bearer' } },
+    ];
+    await emitAll('e-2', 'e-3', 'e-4', 'e-5');
+    sim.webhooks.update({ oauth: { tokenUrl: deadUrl, clientId: CLIENT_ID, clientSecret: SECRET } });
+    await emitAll('e-6');
+    sim.webhooks.update({ oauth: { tokenUrl, clientId: CLIENT_ID, clientSecret: SECRET } });
+    await emitAll('e-7');
+    const log = sim.webhooks.deliveries.map((d) => [d.eventId, d.status, d.error]);
+    assert.deepEqual(log.slice(1, 5), [
+      ['e-2', 0, 'token: the answer is not JSON'],
+      ['e-3', 0, 'token: no access_token in the answer'],
+      ['e-4', 0, 'token: token_type is not Bearer'],
+      ['e-5', 0, 'token: HTTP 201'],
+    ]);
+    assert.deepEqual([log[5][0], log[5][1]], ['e-6', 0]);
+    assert.match(String(log[5][2]), /^token: .*ECONNREFUSED/);
+    assert.deepEqual(log[6], ['e-7', 204, undefined], 'a working token endpoint is used again');
+    assert.deepEqual(
+      received.map((r) => [JSON.parse(r.raw), r.headers.authorization]),
+      [[{ event: { type: 'custom.oauth', _id: 'e-7' } }, 'Bearer access-token-6']],
+    );
+    assert.equal(tokenCalls.length, 6, 'a failed token request is not cached: every delivery asks again');
+    assert.equal(sim.webhooks.summary().tokenRequests, 7);
+    const after = await shown();
+    for (const secret of [SECRET, encodeURIComponent(SECRET), 'access-token-6', 'mac-token', 'created-token']) {
+      assert.equal(after.includes(secret), false, `${secret} is shown`);
+    }
+  });
+
+  it('oauth: an event answered 401 drops the token (no re-post); the next delivery fetches a new one', async () => {
+    assert.equal((await control('POST', '', { url: hookUrl, oauth: oauth() })).status, 200);
+    answerStatus = 401;
+    await emitAll('e-1');
+    answerStatus = 204;
+    await emitAll('e-2');
+    answerStatus = 500;
+    await emitAll('e-3');
+    answerStatus = 204;
+    await emitAll('e-4');
+    assert.deepEqual(
+      received.map((r) => [field(JSON.parse(r.raw), 'event', '_id'), r.headers.authorization]),
+      [
+        ['e-1', 'Bearer access-token-1'],
+        ['e-2', 'Bearer access-token-2'],
+        ['e-3', 'Bearer access-token-2'],
+        ['e-4', 'Bearer access-token-2'],
+      ],
+      'each event posted once; only the 401 drops the token',
+    );
+    assert.deepEqual(
+      sim.webhooks.deliveries.map((d) => [d.eventId, d.status, d.error]),
+      [
+        ['e-1', 401, 'HTTP 401'],
+        ['e-2', 204, undefined],
+        ['e-3', 500, 'HTTP 500'],
+        ['e-4', 204, undefined],
+      ],
+    );
+    assert.equal(tokenCalls.length, 2);
+    assert.equal(sim.webhooks.summary().tokenRequests, 2);
+  });
+
+  it('oauth: configuration with bearerToken too, or without tokenUrl, clientId or clientSecret, is refused with 400', async () => {
+    const rejected: unknown[] = [
+      { url: hookUrl, bearerToken: 'static', oauth: oauth() },
+      { url: hookUrl, oauth: { clientId: CLIENT_ID, clientSecret: SECRET } },
+      { url: hookUrl, oauth: { tokenUrl, clientSecret: SECRET } },
+      { url: hookUrl, oauth: { tokenUrl, clientId: CLIENT_ID } },
+      { url: hookUrl, oauth: oauth({ clientSecret: '' }) },
+      { url: hookUrl, oauth: oauth({ tokenUrl: 'ftp://127.0.0.1/token' }) },
+      { url: hookUrl, oauth: oauth({ tokenUrl: 'token' }) },
+      { url: hookUrl, oauth: oauth({ tokenUrl: tokenUrl.replace('http://', 'http://user:pw@') }) },
+      { url: hookUrl, oauth: oauth({ scope: 7 }) },
+      { url: hookUrl, oauth: oauth({ audience: 'x' }) },
+      { url: hookUrl, oauth: 'yes' },
+    ];
+    for (const body of rejected) {
+      const r = await control('POST', '', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(field(r.body, 'error'), 'bad_request');
+      assert.equal(JSON.stringify(r.body).includes(SECRET), false, 'the secret is not echoed');
+    }
+    assert.deepEqual([field(await summaryOf(), 'oauth'), field(await summaryOf(), 'bearerToken')], [false, false], 'a rejected configuration changes nothing');
+
+    assert.equal((await control('POST', '', { url: hookUrl, bearerToken: 'static' })).status, 200);
+    assert.equal((await control('PATCH', '', { oauth: oauth() })).status, 400, 'oauth added to a bearer token');
+    const swapped = await control('PATCH', '', { oauth: oauth(), bearerToken: null });
+    assert.equal(swapped.status, 200, JSON.stringify(swapped.body));
+    assert.deepEqual([field(swapped.body, 'oauth'), field(swapped.body, 'bearerToken')], [{ tokenUrl, clientId: CLIENT_ID }, false]);
+    assert.equal((await control('PATCH', '', { bearerToken: 'static' })).status, 400, 'a bearer token added to oauth');
+    assert.throws(
+      () => sim.webhooks.configure({ url: hookUrl, bearerToken: 'static', oauth: { tokenUrl, clientId: CLIENT_ID, clientSecret: SECRET } }),
+      /oauth and bearerToken/,
+    );
+    assert.throws(() => sim.webhooks.configure({ url: hookUrl, oauth: { tokenUrl, clientId: CLIENT_ID, clientSecret: '' } }), /oauth\.clientSecret/);
+    assert.equal(tokenCalls.length, 0);
+  });
+
   it('records a 500, a refused connection and a timeout in deliveries without breaking the simulator', async () => {
     const clientId = await newClient();
     answerStatus = 500;
@@ -402,10 +642,12 @@ describe('simulator: Biller Direct webhooks', () => {
       wrap: true,
       timeoutMs: 3000,
       bearerToken: true,
+      oauth: false,
       signing: { kid: sim.billerDirect.partnerKeys[0].kid, header: 'signature', partnerKey: true, expiresInSeconds: 300, issuer: 'q2' },
       encryption: { kid: 'k1', alg: 'RSA-OAEP', enc: 'A256GCM' },
       deliveries: 0,
       inFlight: 0,
+      tokenRequests: 0,
     });
     const emitted = await control('POST', '/emit', { event: { type: 'bill.something-new', payload: { resource: { id: 'b1', type: 'bill' }, data: {} } } });
     assert.equal(emitted.status, 202);

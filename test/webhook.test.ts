@@ -834,19 +834,17 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
   });
 
   describe('duplicates', () => {
-    it('the same _id twice → emitted once, both answered 200; the seen ids are in node context', async () => {
+    it('the same _id twice → emitted once (msg.q2.dedupe "first"), both answered 200; the memory store writes no context', async () => {
       await deploy();
       const event = makeEvent('bill.payment.sent');
       assert.equal((await post(URL_PATH, { event })).status, 200);
-      await receivedCount(1);
+      const [first] = await receivedCount(1);
+      assert.deepEqual(first.q2, { dedupe: 'first' });
       assert.equal((await post(URL_PATH, { event: { ...event, payload: { resource: event.payload.resource, data: {} } } })).status, 200);
       assert.equal((await post(URL_PATH, event)).status, 200); // bare this time: the same event
       await settle(150);
       assert.equal(received.length, 1, 'a repeated _id is not emitted again');
-      const seen = helper.getNode('n1').context().get('q2SeenEventIds') as Record<string, unknown> | undefined;
-      assert.ok(seen && typeof seen === 'object', 'q2SeenEventIds in node context');
-      assert.deepEqual(Object.keys(seen), [event._id]);
-      assert.equal(typeof seen[event._id], 'number');
+      assert.deepEqual(helper.getNode('n1').context().keys(), [], 'memory: nothing in node context');
       const another = makeEvent('bill.payment.sent');
       assert.equal((await post(URL_PATH, { event: another })).status, 200);
       await receivedCount(2);
@@ -871,30 +869,66 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
       await receivedCount(2);
     });
 
-    it('the seen ids are read from node context: an id put there counts as seen; emptied, it is emitted again', async () => {
-      await deploy();
-      const event = makeEvent('auth.success');
-      await post(URL_PATH, { event });
-      await receivedCount(1);
-      received = [];
+    it('context store: one key per id in node context (not one map); memory is per run', async () => {
+      await deploy({ dedupeStore: 'context' });
+      const events = [makeEvent('auth.success'), makeEvent('auth.success'), makeEvent('bill.created')];
+      for (const event of events) assert.equal((await post(URL_PATH, { event })).status, 200);
+      await receivedCount(3);
       const context = helper.getNode('n1').context();
-      // as a persistent store would hand it back after a restart (or another instance wrote it)
-      const planted = makeEvent('bill.created');
-      context.set('q2SeenEventIds', { [planted._id]: Date.now(), [event._id]: Date.now() });
-      assert.equal((await post(URL_PATH, { event: planted })).status, 200);
+      const keys = context.keys();
+      assert.equal(keys.length, 3, `one key per id: ${JSON.stringify(keys)}`);
+      for (const key of keys) {
+        assert.match(key, /^q2dedupe_/);
+        assert.ok((context.get(key) as number) > Date.now(), 'its value is the expiry');
+      }
+      // (read back after a restart when the user has configured a context store: test/dedupe.test.ts; Node-RED
+      // drops an unconfigured store's node context when the node closes)
+      // the memory store starts empty with the node
+      await helper.setFlows(
+        bdFlowWith(ctx.sim.url, [hookNode({ dedupeStore: 'memory' })]).map((n) => (n.id === 'conn' ? { ...n, credentials: BILLER_DIRECT_CREDENTIALS } : n)),
+        'full',
+      );
+      listen();
+      assert.equal((await post(URL_PATH, { event: events[0] })).status, 200);
+      await receivedCount(1);
+    });
+
+    it('an event the type filter drops is answered 200 and not claimed', async () => {
+      await deploy({ types: 'bill.created' });
+      const event = makeEvent('auth.success');
       assert.equal((await post(URL_PATH, { event })).status, 200);
       await nothingEmitted();
-      context.set('q2SeenEventIds', undefined);
-      assert.equal((await post(URL_PATH, { event })).status, 200);
-      assert.deepEqual(
-        (await receivedCount(1)).map((m) => (m.payload as BdEvent)._id),
-        [event._id],
+      await helper.setFlows(
+        bdFlowWith(ctx.sim.url, [hookNode({ types: '', dedupeStore: 'context' })]).map((n) =>
+          n.id === 'conn' ? { ...n, credentials: BILLER_DIRECT_CREDENTIALS } : n,
+        ),
+        'full',
       );
-      // an entry older than the window is forgotten (and pruned)
-      received = [];
-      context.set('q2SeenEventIds', { [planted._id]: Date.now() - 3601 * 1000 });
-      assert.equal((await post(URL_PATH, { event: planted })).status, 200);
+      listen();
+      assert.equal((await post(URL_PATH, { event })).status, 200);
       await receivedCount(1);
+    });
+
+    it('redis without a usable URL: red status at deploy, and the failure policy (reject → 503, nothing emitted)', async () => {
+      await deploy({ dedupeStore: 'redis', redisUrl: 'http://not-redis' });
+      const node = helper.getNode('n1') as unknown as Record<'status' | 'error', SinonSpy>;
+      await waitFor(() => node.status.getCalls().some((c) => (c.args[0] as { text?: string }).text === 'no Redis URL'), 'the red status');
+      assert.equal((await post(URL_PATH, { event: makeEvent('auth.success') })).status, 503);
+      await nothingEmitted();
+    });
+
+    it('redis unreachable with dedupeFailure accept: emitted with msg.q2.dedupe "unchecked", one warning for the outage', async () => {
+      await deploy({ dedupeStore: 'redis', redisUrl: 'redis://127.0.0.1:9', dedupeFailure: 'accept', dedupeTimeout: 0.2 });
+      for (let i = 0; i < 3; i++) assert.equal((await post(URL_PATH, { event: makeEvent('auth.success') })).status, 200);
+      const messages = await receivedCount(3);
+      assert.deepEqual(
+        messages.map((m) => m.q2),
+        [{ dedupe: 'unchecked' }, { dedupe: 'unchecked' }, { dedupe: 'unchecked' }],
+      );
+      const node = helper.getNode('n1') as unknown as Record<'warn', SinonSpy>;
+      const outages = node.warn.getCalls().filter((c) => /dedupe store is unavailable/.test(String(c.args[0])));
+      assert.equal(outages.length, 1, 'one warning per outage, not per event');
+      assert.match(String(outages[0].args[0]), /unchecked/);
     });
   });
 

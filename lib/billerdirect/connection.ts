@@ -9,6 +9,8 @@ import { Q2Error } from '../errors';
 import type { HttpClientOptions } from '../connection/http';
 import { t } from '../i18n';
 import { billerDirectFamily } from './envelope';
+import type { JWK } from 'jose';
+import { signingJwks } from './webhook-keys';
 
 export const BILLER_DIRECT_HOSTS = {
   sandbox: 'https://sb-api.q2open.io/v1',
@@ -72,6 +74,14 @@ export class BillerDirectConnection extends Connection {
 
   get signing(): boolean {
     return this.signingKey !== undefined;
+  }
+
+  /** The public half of the request-signing key as a JWKS (kid: its RFC 7638 thumbprint); undefined without a key. */
+  signingJwks(): Promise<{ keys: JWK[] }> | undefined {
+    if (!this.signingKey) return undefined;
+    const jwks = signingJwks(this.signingKey);
+    jwks.catch(() => undefined);
+    return jwks;
   }
 
   authorize(request: OutgoingRequest): Promise<Authorization> {

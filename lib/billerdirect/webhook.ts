@@ -1,14 +1,17 @@
 /**
  * Receiving Biller Direct webhooks safely (docs/api-notes.md §2.8, §2.11): an optional bearer check, an optional
- * signed JWT in a header (RS256 only, key by `kid`, `exp` required, `iss`/`aud` when configured), an optional
- * JWE body (compact; RSA-OAEP + A256GCM unless configured otherwise), then `{"event": …}` or a bare event.
+ * OAuth token its own token endpoint issued (B23) or a static bearer, an optional signed JWT in a header (RS256 only,
+ * key by `kid`, `exp` required, `iss`/`aud` when configured), an optional JWE body (compact; RSA-OAEP + A256GCM
+ * unless configured otherwise; one of several private keys, by `kid`, B24), then `{"event": …}` or a bare event.
  * Q2 prints its real-time MFA webhooks with no `type` (`{resource, data: {method, token, …}}`, B21): such a body
  * is accepted and given the pack's own type name `auth.mfa-required` (MFA_TYPE); the event itself is left as sent.
  * All JOSE work is done by the `jose` library. Nothing here touches Node-RED: the node wires it to a route.
  */
 import crypto from 'node:crypto';
 import { isObject } from '../connection/envelope';
-import { compactDecrypt, createLocalJWKSet, importPKCS8, importSPKI, JSONWebKeySet, jwtVerify, KeyLike } from 'jose';
+import { createLocalJWKSet, importSPKI, JSONWebKeySet, jwtVerify, KeyLike } from 'jose';
+import { decryptCompact, type PrivateKeyEntry } from './webhook-keys';
+import type { WebhookTokenIssuer } from './webhook-oauth';
 
 export interface WebhookSecurity {
   /** header carrying the signed JWT (default `signature`) */
@@ -18,11 +21,14 @@ export interface WebhookSecurity {
   keys?: KeySource;
   issuer?: string;
   audience?: string;
-  /** PKCS#8 private key for JWE payloads */
-  decryptionKey?: string;
+  /** private keys for JWE payloads, chosen by the JWE's `kid` (lib/billerdirect/webhook-keys.ts) */
+  decryptionKeys?: PrivateKeyEntry[];
   keyManagementAlgorithms: string[];
   contentEncryptionAlgorithms: string[];
+  /** a static bearer token compared as given */
   bearerToken?: string;
+  /** the node's own OAuth token endpoint: only bearer tokens it issued (and not expired) are taken; wins over bearerToken */
+  tokenIssuer?: WebhookTokenIssuer;
   maxBodyBytes: number;
 }
 
@@ -44,10 +50,6 @@ export async function parseKeySource(text: string): Promise<KeySource> {
   const blocks = trimmed.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g) ?? [];
   if (!blocks.length) throw new Error('no PEM public key');
   return { kind: 'pem', keys: await Promise.all(blocks.map((pem) => importSPKI(pem, 'RS256'))) };
-}
-
-export async function importDecryptionKey(pem: string, alg: string): Promise<KeyLike> {
-  return importPKCS8(pem.trim(), alg);
 }
 
 /**
@@ -80,22 +82,11 @@ function isMfaEvent(event: Record<string, unknown>): boolean {
 
 export class WebhookReceiver {
   private remote?: { jwks: JSONWebKeySet; at: number };
-  private decryptKey?: Promise<KeyLike>;
 
   constructor(
     private readonly security: WebhookSecurity,
     private readonly now: () => number = Date.now,
-  ) {
-    if (security.decryptionKey) {
-      this.decryptKey = importDecryptionKey(security.decryptionKey, security.keyManagementAlgorithms[0] ?? 'RSA-OAEP');
-      this.decryptKey.catch(() => undefined);
-    }
-  }
-
-  /** Fails fast at deploy when a configured key cannot be read. */
-  async ready(): Promise<void> {
-    if (this.decryptKey) await this.decryptKey;
-  }
+  ) {}
 
   private async verifySignature(token: string): Promise<boolean> {
     const source = this.security.keys;
@@ -149,7 +140,9 @@ export class WebhookReceiver {
   async receive(headers: Record<string, string | undefined>, body: Buffer): Promise<Verdict> {
     const s = this.security;
     if (body.length > s.maxBodyBytes) return { ok: false, status: 413, reason: 'tooLarge' };
-    if (s.bearerToken) {
+    if (s.tokenIssuer) {
+      if (!(await s.tokenIssuer.verify(headers.authorization))) return { ok: false, status: 401, reason: 'bearer' };
+    } else if (s.bearerToken) {
       const auth = headers.authorization ?? '';
       const given = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? '';
       if (!given || !equalSecret(given, s.bearerToken)) return { ok: false, status: 401, reason: 'bearer' };
@@ -163,9 +156,9 @@ export class WebhookReceiver {
     }
     let text = body.toString('utf8').trim();
     // with a decryption key every payload must be a JWE: a plain one is refused, not trusted
-    if (this.decryptKey) {
+    if (s.decryptionKeys?.length) {
       try {
-        const { plaintext } = await compactDecrypt(text.replace(/^"|"$/g, ''), await this.decryptKey, {
+        const plaintext = await decryptCompact(text.replace(/^"|"$/g, ''), s.decryptionKeys, {
           keyManagementAlgorithms: s.keyManagementAlgorithms,
           contentEncryptionAlgorithms: s.contentEncryptionAlgorithms,
         });

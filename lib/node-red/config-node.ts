@@ -51,6 +51,8 @@ export function registerConnection<D extends ConnectionNodeDef>(
   type: string,
   credentials: Record<string, { type: 'password' | 'text' }>,
   create: (def: D, creds: Record<string, string | undefined>, http: HttpClientOptions, reliability: Reliability) => Connection,
+  /** what the family's connection node adds (e.g. a route); returns what to release on close */
+  extend?: (node: ConnectionNode, def: D, connection: Connection) => (() => void) | undefined,
 ): void {
   function ConnectionConfigNode(this: ConnectionNode, def: D) {
     RED.nodes.createNode(this, def);
@@ -59,8 +61,10 @@ export function registerConnection<D extends ConnectionNodeDef>(
     this.q2 = connection;
     this.q2Problem = connection.problem;
     if (connection.badOrigins.length) this.warn(t('errors.badOrigins', { count: connection.badOrigins.length }));
+    const release = extend?.(this, def, connection);
     // queued requests leave unsent, those on the wire get the grace period, then everything is released
     this.on('close', (_removed: boolean, done: () => void) => {
+      release?.();
       connection.close().then(done, (err: unknown) => {
         this.error(err instanceof Error ? err.message : String(err));
         done();

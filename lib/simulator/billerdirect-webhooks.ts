@@ -12,6 +12,15 @@
  *   keys signs") with its kid, so receivers can verify against `GET /v1/partner/public-keys`. Those JWKs carry
  *   `use:"enc"` (B10): jose's createLocalJWKSet skips keys whose `use` is not `sig`, so drop `use` first.
  * - `bearerToken`: `Authorization: Bearer <token>` (the OAuth client-credentials token of §2.11, pre-issued).
+ * - `oauth` `{tokenUrl, clientId, clientSecret, scope?}` (not with `bearerToken`): as Q2 does (§2.11, the Nexus
+ *   "OAuth URL" + "OAuth Payload"), before a delivery the emitter POSTs `grant_type=client_credentials&client_id=…
+ *   &client_secret=…[&scope=…]` (`application/x-www-form-urlencoded`, same transport and timeout as the events) to
+ *   `tokenUrl`, expects 200 JSON with a string `access_token` (`token_type` Bearer, any case, when present) and sends
+ *   `Authorization: Bearer <access_token>`. The token is cached until 30 s before `expires_in` (absent: 300 s);
+ *   concurrent deliveries share one token request; an event answered 401 drops it (the event is not re-posted).
+ *   A failed token request records the delivery as failed (`status` 0, `error` `token: …`) and the event is not
+ *   posted. Neither the secret nor a token appears in the delivery log, the summary or an error text; the summary
+ *   counts token requests (`tokenRequests`, zeroed by reset()).
  * - One attempt per event, in order (a FIFO queue), with a timeout (default 3000 ms); each is recorded in
  *   `deliveries`. Nothing here ever throws into the simulator's request handling. `flush()` waits for the queue.
  * - Triggers for the two documented types that no simulated call produces: `auth.needs-resync` (for an auth)
@@ -23,7 +32,7 @@
  *   names them by the event's `_id` and `auth.mfa-required`.
  *
  * Control endpoints (never recorded, never faulted), under `/__sim/billerdirect/webhooks`:
- *   GET    ''            current configuration (no key material) + delivery counts
+ *   GET    ''            current configuration (no key material, no secret or token) + delivery and token-request counts
  *   POST   ''            configure (replaces the whole configuration; JSON form of WebhookOptions, keys as PEM / JWK)
  *   PATCH  ''            merge top-level fields into the current options (`null` removes a field)
  *   DELETE ''            turn webhooks off (configure({}) — no URL)
@@ -72,6 +81,16 @@ export interface WebhookEncryptionOptions {
   enc?: WebhookContentEnc;
 }
 
+/** Q2's webhook OAuth (§2.11): a client-credentials token from the partner's token URL, sent as the bearer. */
+export interface WebhookOAuthOptions {
+  /** The partner's token endpoint (http or https). */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Sent as `scope` when given. */
+  scope?: string;
+}
+
 export interface WebhookOptions {
   /** Target URL (http or https). Without it nothing is sent. */
   url?: string;
@@ -79,8 +98,10 @@ export interface WebhookOptions {
   signing?: WebhookSigningOptions | boolean;
   /** Off unless given. */
   encryption?: WebhookEncryptionOptions;
-  /** Sent as `Authorization: Bearer <token>`. */
+  /** Sent as `Authorization: Bearer <token>`. Not with `oauth`. */
   bearerToken?: string;
+  /** Fetch a client-credentials token before delivering (cached) and send it as the bearer. Not with `bearerToken`. */
+  oauth?: WebhookOAuthOptions;
   /** true (default): body `{"event": …}`; false: the bare event. */
   wrap?: boolean;
   /** Per-delivery timeout in ms; default 3000. */
@@ -91,9 +112,9 @@ export interface WebhookDelivery {
   eventId: string;
   type: string;
   url: string;
-  /** HTTP status of the answer; 0 when there was none (connection refused, timeout, stopped). */
+  /** HTTP status of the answer; 0 when there was none (connection refused, timeout, stopped, token request failed). */
   status: number;
-  /** Set unless the receiver answered 2xx. */
+  /** Set unless the receiver answered 2xx; `token: …` when the OAuth token request failed (the event was not posted). */
   error?: string;
   /** ISO time the attempt finished. */
   at: string;
@@ -112,10 +133,14 @@ export interface WebhookConfigSummary {
   wrap: boolean;
   timeoutMs: number;
   bearerToken: boolean;
+  /** The OAuth settings without the secret. */
+  oauth: false | { tokenUrl: string; clientId: string; scope?: string };
   signing: false | { kid: string; header: string; partnerKey: boolean; issuer?: string; audience?: string | string[]; expiresInSeconds: number };
   encryption: false | { kid?: string; alg: WebhookKeyAlg; enc: WebhookContentEnc };
   deliveries: number;
   inFlight: number;
+  /** Token requests sent to `oauth.tokenUrl` since the start or the last reset(). */
+  tokenRequests: number;
 }
 
 /** Thrown by configure()/trigger() for bad input (the kit's SimFailure); the control endpoints answer it with `status`. */
@@ -143,17 +168,40 @@ interface Encryption {
   enc: WebhookContentEnc;
 }
 
+interface OAuth {
+  tokenUrl: URL;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+
+/** A cached access token, for the OAuth settings it was fetched with. */
+interface CachedToken {
+  oauth: OAuth;
+  value: string;
+  /** Date.now() value at which the token expires. */
+  expiresAt: number;
+}
+
 interface Config {
   url?: URL;
   signing?: Signing;
   encryption?: Encryption;
   bearerToken?: string;
+  oauth?: OAuth;
   wrap: boolean;
   timeoutMs: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 3000;
 const DEFAULT_EXPIRES_IN = 300;
+/** A token without `expires_in` is taken to live this long (seconds). */
+const DEFAULT_TOKEN_LIFETIME = 300;
+/** A cached token expiring within this many ms is fetched again before a delivery. */
+const TOKEN_RENEW_MARGIN_MS = 30_000;
+/** The most of a token endpoint's answer that is read. */
+const MAX_TOKEN_ANSWER = 64 * 1024;
+const OAUTH_KEYS: readonly (keyof WebhookOAuthOptions)[] = ['tokenUrl', 'clientId', 'clientSecret', 'scope'];
 const PREFIX = '/__sim/billerdirect/webhooks';
 
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -219,17 +267,80 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], label: strin
   return v as T;
 }
 
+/** Reads the JSON form of `oauth` (the values are checked by resolveOAuth). */
+function parseOAuth(v: unknown): WebhookOAuthOptions {
+  if (!isObject(v)) return bad('oauth must be an object {tokenUrl, clientId, clientSecret, scope?}');
+  const unknown = Object.keys(v).filter((k) => !(OAUTH_KEYS as readonly string[]).includes(k));
+  if (unknown.length) bad(`unknown oauth option(s): ${unknown.join(', ')}`);
+  const required = (key: 'tokenUrl' | 'clientId' | 'clientSecret'): string => optionalString(v[key], `oauth.${key}`) ?? bad(`oauth.${key} is required`);
+  const scope = optionalString(v.scope, 'oauth.scope');
+  return {
+    tokenUrl: required('tokenUrl'),
+    clientId: required('clientId'),
+    clientSecret: required('clientSecret'),
+    ...(scope !== undefined ? { scope } : {}),
+  };
+}
+
+/** Checks the OAuth settings (messages never carry the values: the secret must not leak into an error). */
+function resolveOAuth(opts: WebhookOAuthOptions | undefined): OAuth | undefined {
+  if (opts === undefined) return undefined;
+  if (!isObject(opts)) return bad('oauth must be an object {tokenUrl, clientId, clientSecret, scope?}');
+  for (const key of ['tokenUrl', 'clientId', 'clientSecret'] as const) {
+    if (typeof opts[key] !== 'string' || opts[key] === '') bad(`oauth.${key} is required (a non-empty string)`);
+  }
+  if (opts.scope !== undefined && (typeof opts.scope !== 'string' || opts.scope === '')) bad('oauth.scope must be a non-empty string');
+  let tokenUrl: URL;
+  try {
+    tokenUrl = new URL(opts.tokenUrl);
+  } catch {
+    return bad('oauth.tokenUrl must be an absolute http(s) URL');
+  }
+  if (tokenUrl.protocol !== 'http:' && tokenUrl.protocol !== 'https:') bad('oauth.tokenUrl must be an absolute http(s) URL');
+  if (tokenUrl.username !== '' || tokenUrl.password !== '') bad('oauth.tokenUrl must not carry credentials (give clientId and clientSecret)');
+  return { tokenUrl, clientId: opts.clientId, clientSecret: opts.clientSecret, ...(opts.scope !== undefined ? { scope: opts.scope } : {}) };
+}
+
+const sameOAuth = (a: OAuth | undefined, b: OAuth | undefined): boolean =>
+  a !== undefined &&
+  b !== undefined &&
+  a.tokenUrl.href === b.tokenUrl.href &&
+  a.clientId === b.clientId &&
+  a.clientSecret === b.clientSecret &&
+  a.scope === b.scope;
+
+/** The access token (and its lifetime in seconds) from a token endpoint's answer; throws with a text free of secrets. */
+function readTokenAnswer(status: number, text: string): { value: string; expiresIn: number } {
+  if (status !== 200) throw new Error(`HTTP ${status}`);
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    throw new Error('the answer is not JSON');
+  }
+  if (!isObject(answer)) throw new Error('the answer is not a JSON object');
+  const value = answer.access_token;
+  if (typeof value !== 'string' || value === '') throw new Error('no access_token in the answer');
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new Error('access_token is not usable as a bearer token');
+  const type = answer.token_type;
+  if (type !== undefined && (typeof type !== 'string' || type.toLowerCase() !== 'bearer')) throw new Error('token_type is not Bearer');
+  const raw = answer.expires_in;
+  const seconds = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  return { value, expiresIn: Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_TOKEN_LIFETIME };
+}
+
 /** Reads the JSON form of WebhookOptions (control endpoint); keys as PEM strings, the encryption key also as a JWK. */
 export function parseWebhookOptions(body: unknown): WebhookOptions {
   if (body === undefined) return {};
   if (!isObject(body)) return bad('the body must be a JSON object (WebhookOptions)');
-  const known = new Set(['url', 'signing', 'encryption', 'bearerToken', 'wrap', 'timeoutMs']);
+  const known = new Set<string>(OPTION_KEYS);
   const unknown = Object.keys(body).filter((k) => !known.has(k));
   if (unknown.length) bad(`unknown option(s): ${unknown.join(', ')}`);
   const opts: WebhookOptions = {};
   const url = optionalString(body.url, 'url');
   if (url !== undefined) opts.url = url;
   if (body.bearerToken !== undefined) opts.bearerToken = optionalString(body.bearerToken, 'bearerToken');
+  if (body.oauth !== undefined) opts.oauth = parseOAuth(body.oauth);
   if (body.wrap !== undefined) {
     if (typeof body.wrap !== 'boolean') bad('wrap must be a boolean');
     opts.wrap = body.wrap as boolean;
@@ -285,6 +396,11 @@ export class BillerDirectWebhooks implements RouteModule {
   private closed = false;
   private readonly active = new Set<http.ClientRequest>();
   private readonly unsubscribe: () => void;
+  /** The OAuth token in use (see accessToken()). */
+  private token?: CachedToken;
+  /** The token request in flight, shared by every delivery that needs a token meanwhile. */
+  private tokenFetch?: { oauth: OAuth; promise: Promise<string> };
+  private tokenRequests = 0;
 
   constructor(sim: BillerDirectSim, opts: WebhookOptions = {}) {
     this.sim = sim;
@@ -320,7 +436,11 @@ export class BillerDirectWebhooks implements RouteModule {
 
   /** Replaces the whole configuration (validated first; on error the old one stays). */
   configure(opts: WebhookOptions): void {
-    this.config = this.resolve(opts);
+    const next = this.resolve(opts);
+    // Unchanged OAuth settings keep their cached token (e.g. a PATCH of `wrap`); other settings start afresh.
+    if (sameOAuth(this.config.oauth, next.oauth)) next.oauth = this.config.oauth;
+    else this.token = undefined;
+    this.config = next;
     this.options = { ...opts };
   }
 
@@ -337,12 +457,13 @@ export class BillerDirectWebhooks implements RouteModule {
   }
 
   summary(): WebhookConfigSummary {
-    const { url, signing, encryption, bearerToken, wrap, timeoutMs } = this.config;
+    const { url, signing, encryption, bearerToken, oauth, wrap, timeoutMs } = this.config;
     return {
       url: url ? url.href : null,
       wrap,
       timeoutMs,
       bearerToken: bearerToken !== undefined,
+      oauth: oauth ? { tokenUrl: oauth.tokenUrl.href, clientId: oauth.clientId, ...(oauth.scope !== undefined ? { scope: oauth.scope } : {}) } : false,
       signing: signing
         ? {
             kid: this.signingKey(signing).kid,
@@ -356,6 +477,7 @@ export class BillerDirectWebhooks implements RouteModule {
       encryption: encryption ? { ...(encryption.kid !== undefined ? { kid: encryption.kid } : {}), alg: encryption.alg, enc: encryption.enc } : false,
       deliveries: this.deliveries.length,
       inFlight: this.pending,
+      tokenRequests: this.tokenRequests,
     };
   }
 
@@ -374,11 +496,13 @@ export class BillerDirectWebhooks implements RouteModule {
     if (opts.bearerToken !== undefined && (typeof opts.bearerToken !== 'string' || !/^[\x21-\x7e]+$/.test(opts.bearerToken))) {
       bad('bearerToken must be a non-empty string of visible ASCII characters');
     }
+    if (opts.oauth !== undefined && opts.bearerToken !== undefined) bad('oauth and bearerToken cannot both be set (oauth fetches the bearer token)');
     return {
       url,
       timeoutMs,
       wrap: opts.wrap ?? true,
       bearerToken: opts.bearerToken,
+      oauth: resolveOAuth(opts.oauth),
       signing: this.resolveSigning(opts.signing ?? true),
       encryption: resolveEncryption(opts.encryption),
     };
@@ -429,6 +553,9 @@ export class BillerDirectWebhooks implements RouteModule {
   reset(): void {
     this.generation += 1;
     this.clearDeliveries();
+    this.token = undefined;
+    this.tokenFetch = undefined;
+    this.tokenRequests = 0;
     this.configure(this.initial);
   }
 
@@ -465,8 +592,19 @@ export class BillerDirectWebhooks implements RouteModule {
       this.queue = this.queue
         .then(async () => {
           if (this.closed) return record(0, 'simulator stopped');
+          let token: string | undefined;
+          if (config.oauth) {
+            try {
+              token = await this.accessToken(config.oauth, config.timeoutMs);
+            } catch (err) {
+              return record(0, `token: ${errorMessage(err)}`);
+            }
+            if (this.closed) return record(0, 'simulator stopped');
+          }
           try {
-            const status = await this.deliver(url, json, { ...config, signing: signer });
+            const status = await this.deliver(url, json, { ...config, signing: signer }, token);
+            // A refused token is not used again: the next delivery fetches a new one (this event is not re-posted).
+            if (status === 401 && config.oauth && this.token?.oauth === config.oauth && this.token.value === token) this.token = undefined;
             record(status, status >= 200 && status < 300 ? undefined : `HTTP ${status}`);
           } catch (err) {
             record(0, errorMessage(err));
@@ -481,7 +619,35 @@ export class BillerDirectWebhooks implements RouteModule {
     }
   }
 
-  private async deliver(url: URL, json: string, config: Config): Promise<number> {
+  /**
+   * The access token for `oauth`: the cached one unless it expires within 30 s, else the one of the token request
+   * in flight for the same settings, else a new request (the only place tokenRequests counts).
+   */
+  private accessToken(oauth: OAuth, timeoutMs: number): Promise<string> {
+    const cached = this.token;
+    if (cached && cached.oauth === oauth && cached.expiresAt - Date.now() > TOKEN_RENEW_MARGIN_MS) return Promise.resolve(cached.value);
+    if (this.tokenFetch && this.tokenFetch.oauth === oauth) return this.tokenFetch.promise;
+    const generation = this.generation;
+    this.tokenRequests += 1;
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: oauth.clientId, client_secret: oauth.clientSecret });
+    if (oauth.scope !== undefined) form.set('scope', oauth.scope);
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    const answer = this.request(oauth.tokenUrl, form.toString(), headers, timeoutMs, MAX_TOKEN_ANSWER).then(({ status, text }) => {
+      const { value, expiresIn } = readTokenAnswer(status, text);
+      // Not kept across reset() or for settings no longer in force.
+      if (generation === this.generation && this.config.oauth === oauth) this.token = { oauth, value, expiresAt: Date.now() + expiresIn * 1000 };
+      return value;
+    });
+    const entry = { oauth, promise: answer };
+    this.tokenFetch = entry;
+    const done = (): void => {
+      if (this.tokenFetch === entry) this.tokenFetch = undefined;
+    };
+    answer.then(done, done);
+    return answer;
+  }
+
+  private async deliver(url: URL, json: string, config: Config, oauthToken?: string): Promise<number> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     let body = json;
     if (config.encryption) {
@@ -498,28 +664,70 @@ export class BillerDirectWebhooks implements RouteModule {
       if (s.expiresInSeconds > 0) jwt.setExpirationTime(`${s.expiresInSeconds}s`);
       headers[s.header] = await jwt.sign(key);
     }
-    if (config.bearerToken !== undefined) headers.authorization = `Bearer ${config.bearerToken}`;
-    return this.post(url, body, headers, config.timeoutMs);
+    const bearer = oauthToken ?? config.bearerToken;
+    if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+    return (await this.request(url, body, headers, config.timeoutMs)).status;
   }
 
-  private post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /**
+   * POSTs `body`; resolves with the status (and, with `readLimit`, the answer's text, read under the same timeout),
+   * rejects on a connection error, the timeout, an answer cut off or longer than `readLimit` bytes, or close().
+   */
+  private request(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, readLimit?: number): Promise<{ status: number; text: string }> {
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        fn();
+      };
+      const fail = (err: Error): void => settle(() => reject(err));
+      let answered = false;
       const transport = url.protocol === 'https:' ? https : http;
       const req = transport.request(
         url,
         { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
         (res) => {
-          res.on('error', () => undefined);
-          res.resume();
-          resolve(res.statusCode ?? 0);
+          answered = true;
+          const status = res.statusCode ?? 0;
+          if (readLimit === undefined) {
+            res.on('error', () => undefined);
+            res.resume();
+            settle(() => resolve({ status, text: '' }));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let ended = false;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= readLimit) chunks.push(chunk);
+            else {
+              fail(new Error(`the answer is longer than ${readLimit} bytes`));
+              req.destroy();
+            }
+          });
+          res.on('error', fail);
+          res.on('end', () => {
+            ended = true;
+            settle(() => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+          });
+          res.on('close', () => {
+            if (!ended) fail(new Error('the answer was cut off'));
+          });
         },
       );
-      const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => {
+        const err = new Error(`no answer within ${timeoutMs} ms`);
+        fail(err);
+        req.destroy(err);
+      }, timeoutMs);
       this.active.add(req);
-      req.on('error', reject);
+      req.on('error', fail);
       req.on('close', () => {
         clearTimeout(timer);
         this.active.delete(req);
+        if (!answered) fail(new Error('the connection closed without an answer'));
       });
       req.end(body);
     });
@@ -603,7 +811,7 @@ function resolveEncryption(opts: WebhookEncryptionOptions | undefined): Encrypti
   return { key, kid: opts.kid ?? jwkKid, alg, enc };
 }
 
-const OPTION_KEYS: readonly (keyof WebhookOptions)[] = ['url', 'signing', 'encryption', 'bearerToken', 'wrap', 'timeoutMs'];
+const OPTION_KEYS: readonly (keyof WebhookOptions)[] = ['url', 'signing', 'encryption', 'bearerToken', 'oauth', 'wrap', 'timeoutMs'];
 
 /** Top-level option names set to `null` in a PATCH body (to be removed). */
 function nullFields(body: unknown): (keyof WebhookOptions)[] {
