@@ -28,7 +28,7 @@ import {
   generateKeyPair,
   importJWK,
   type JWK,
-  type KeyLike,
+  type CryptoKey as KeyLike,
 } from 'jose';
 import { startSimulator, type RunningSimulator, type WebhookDelivery } from '../lib/simulator';
 import { type Collector, deployFlows, type Runtime, startCollector, startNodeRed, stopNodeRed, userDirWithPack } from './node-red-process';
@@ -549,10 +549,10 @@ describe('webhook security routes in a real Node-RED process', function () {
 
     // a signature made with the private key (as the connection signs requests) verifies with the published key
     const data = Buffer.from('POST:/v1/client/create-token:sandbox-api-key:2025-06-10T12:00:00.000Z');
-    const signature = crypto.sign('sha256', data, { key: signing.privateKey as crypto.KeyObject, padding: crypto.constants.RSA_PKCS1_PADDING });
+    const signature = crypto.sign('sha256', data, { key: crypto.KeyObject.from(signing.privateKey), padding: crypto.constants.RSA_PKCS1_PADDING });
     const published = crypto.createPublicKey({ key: jwk as crypto.JsonWebKey, format: 'jwk' });
     assert.ok(crypto.verify('sha256', data, { key: published, padding: crypto.constants.RSA_PKCS1_PADDING }, signature));
-    const otherSignature = crypto.sign('sha256', data, keyC.privateKey as crypto.KeyObject);
+    const otherSignature = crypto.sign('sha256', data, crypto.KeyObject.from(keyC.privateKey));
     assert.ok(!crypto.verify('sha256', data, published, otherSignature), 'another key does not verify');
     const jws = await new CompactSign(data).setProtectedHeader({ alg: 'RS256', kid: jwk.kid }).sign(signing.privateKey);
     const verified = await compactVerify(jws, await importJWK(jwk, 'RS256'));

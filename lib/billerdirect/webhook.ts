@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import { isObject } from '../connection/envelope';
-import { createLocalJWKSet, importSPKI, JSONWebKeySet, jwtVerify, KeyLike } from 'jose';
+import { createLocalJWKSet, importSPKI, JSONWebKeySet, jwtVerify } from 'jose';
 import { decryptCompact, type PrivateKeyEntry } from './webhook-keys';
 import type { WebhookTokenIssuer } from './webhook-oauth';
 
@@ -33,7 +33,7 @@ export interface WebhookSecurity {
 }
 
 /** Verification keys: fixed PEM keys, a JWKS, or a JWKS fetched on demand (the connection's partner keys). */
-export type KeySource = { kind: 'pem'; keys: KeyLike[] } | { kind: 'jwks'; jwks: JSONWebKeySet } | { kind: 'remote'; fetch: () => Promise<JSONWebKeySet> };
+export type KeySource = { kind: 'pem'; keys: CryptoKey[] } | { kind: 'jwks'; jwks: JSONWebKeySet } | { kind: 'remote'; fetch: () => Promise<JSONWebKeySet> };
 
 export type Verdict = { ok: true; event: Record<string, unknown>; type: string } | { ok: false; status: 400 | 401 | 413; reason: RejectReason };
 

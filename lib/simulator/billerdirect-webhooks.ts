@@ -51,10 +51,11 @@ import { SimFailure, asFailure, hexId, isObject, routeFamily } from './kit';
 import type { BillerDirectSim } from './billerdirect';
 import { addDays, eventDate, type BdEvent } from './billerdirect-data';
 
-export type WebhookKeyAlg = 'RSA-OAEP' | 'RSA-OAEP-256' | 'RSA-OAEP-384' | 'RSA-OAEP-512' | 'RSA1_5';
+/** RSA1_5 (in Q2's B9 example header) is not offered: it is broken (Bleichenbacher) and jose 6 no longer implements it. */
+export type WebhookKeyAlg = 'RSA-OAEP' | 'RSA-OAEP-256' | 'RSA-OAEP-384' | 'RSA-OAEP-512';
 export type WebhookContentEnc = 'A128GCM' | 'A192GCM' | 'A256GCM' | 'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512';
 
-export const WEBHOOK_KEY_ALGS: readonly WebhookKeyAlg[] = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512', 'RSA1_5'];
+export const WEBHOOK_KEY_ALGS: readonly WebhookKeyAlg[] = ['RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512'];
 export const WEBHOOK_CONTENT_ENCS: readonly WebhookContentEnc[] = ['A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512'];
 
 export interface WebhookSigningOptions {
