@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.node-red/**', '.tmp/**', 'coverage/**', 'nodes/**/*.html', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.node-red/**', '.tmp/**', 'coverage/**', 'test-artifacts/**', 'nodes/**/*.html', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -257,7 +257,7 @@ describe('Biller Direct connection against the simulator: request signing and th
           .filter((call) => (call.thisValue as { id?: string }).id === 'n1')
           .map((call) => JSON.stringify(call.args[0]));
         assert.ok(
-          texts.some((s) => s.includes('"fill":"red"') && s.includes('no connection')),
+          texts.some((s) => s.includes('"fill":"red"') && s.includes('connection invalid')),
           `a red ring on the node: ${texts.join(' | ')}`,
         );
         assert.ok(

@@ -18,6 +18,7 @@ import {
   connectionDefaults,
   connectionHelp,
   connectionRows,
+  EDITOR_STYLE,
   editorHtml,
   helpHtml,
   readWords,
@@ -133,6 +134,11 @@ const WORDS: Words = {
       operations: 'OPERATIONS',
       operation: 'OPERATION-HELP',
       usedBy: 'Used by __ops__.',
+      opLabel: 'LABEL “__label__”.',
+      opUses: 'USES __params__.',
+      opUsesNone: 'NO-PARAMS.',
+      opRequired: 'REQUIRED',
+      opBody: 'BODY <code>msg.__property__</code>.',
       payloadOut: 'PAYLOAD-OUT',
       q2: 'Q2-HELP',
       accessToken: 'ACCESS-TOKEN-HELP',
@@ -359,7 +365,7 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
     const html = editorHtml(SET, WORDS);
     const editor = loadEditor(html);
 
-    it('registers each node type once, with the set’s category, colour, icon, one input and one output', () => {
+    it('registers each node type once, with the set’s category, colour, icon, one input and one output; a resource node’s canvas label names its operation', () => {
       assert.deepEqual([...editor.defs.keys()], ['zz-ping', 'zz-widget']);
       assert.equal((html.match(/registerType\('zz-ping'/g) ?? []).length, 1);
       assert.equal((html.match(/registerType\('zz-widget'/g) ?? []).length, 1);
@@ -374,7 +380,20 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         assert.equal(d.label.call({ ...i18n }), `T(${type}.paletteLabel)`);
         assert.equal(d.label.call({ ...i18n, name: 'mine' }), 'mine');
       }
+      // on the canvas a resource node names its operation, so that nodes of one type read differently
+      const label = def(editor, 'zz-widget').label as (this: { name?: string; operation?: string; _: (key: string) => string }) => string;
+      const i18n = { _: (key: string) => `T(${key})` };
+      assert.equal(label.call({ ...i18n, operation: 'fetch' }), 'T(zz-widget.paletteLabel): T(zz-widget.operations.fetch.label)');
+      assert.equal(label.call({ ...i18n, operation: 'nope' }), 'T(zz-widget.paletteLabel)', 'an unknown operation: the palette label');
+      assert.equal(label.call({ ...i18n, name: 'mine', operation: 'fetch' }), 'mine', 'a name wins');
+      const ping = def(editor, 'zz-ping').label as (this: { operation?: string; _: (key: string) => string }) => string;
+      assert.equal(ping.call({ ...i18n, operation: 'fetch' }), 'T(zz-ping.paletteLabel)', 'an operation node has no operation');
       assert.deepEqual([...editor.templates.keys()], ['zz-ping', 'zz-widget'], 'one edit template per node type');
+    });
+
+    it('carries the style of the pack’s dialogs (a label column wide enough for one-line labels), scoped to forms showing the pack’s words', () => {
+      assert.ok(html.includes(EDITOR_STYLE));
+      assert.match(EDITOR_STYLE, /^<style>\n {2}form:has\(span\[data-i18n\^="@q2-nodes\/node-red-q2\/"\]\) \.form-row > label \{ width: \d+px; \}\n<\/style>$/);
     });
 
     it('defaults: name, the connection (required, of the set’s connection type), overrides, and one per non-sensitive param', () => {
@@ -644,11 +663,19 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         'OWNER-HELP. <code>make</code>: Sent as <code>ownerId</code> in the JSON body. <code>fetch</code>: Sent as the query parameter <code>owner_id</code>.',
       );
       assert.equal(prop(keys, 'config.pin').help, 'PIN-HELP. Sent as the query parameter <code>pin</code>. SENSITIVE-NOTE. Used by <code>fetch</code>.');
+      // one entry per operation: what it does and its request; its dialog label, what it uses (required marked), its body
       const ops = /<h4>OPERATIONS<\/h4>\n<dl class="message-properties">\n([\s\S]*?)\n<\/dl>/.exec(widgetHelp);
       assert.ok(ops, 'an Operations list');
       assert.equal(
         ops[1],
-        '  <dt>make</dt>\n  <dd>MAKE-SUMMARY <code>POST {baseUrl}/{tenant}/widgets</code></dd>\n  <dt>fetch</dt>\n  <dd>FETCH-SUMMARY <code>GET {baseUrl}/{tenant}/widgets/{widgetId}</code></dd>',
+        [
+          '  <dt>make</dt>',
+          '  <dd>MAKE-SUMMARY <code>POST {baseUrl}/{tenant}/widgets</code></dd>',
+          '  <dd>LABEL “make a widget”. USES <code>tenant</code> (REQUIRED), <code>label</code>, <code>ownerId</code>. BODY <code>msg.data</code>.</dd>',
+          '  <dt>fetch</dt>',
+          '  <dd>FETCH-SUMMARY <code>GET {baseUrl}/{tenant}/widgets/{widgetId}</code></dd>',
+          '  <dd>LABEL “fetch a widget”. USES <code>tenant</code> (REQUIRED), <code>widgetId</code> (REQUIRED), <code>ownerId</code>, <code>pin</code>.</dd>',
+        ].join('\n'),
       );
     });
 

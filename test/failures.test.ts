@@ -5,10 +5,8 @@
  * and Q2's requestid, and a red ring; and Node-RED keeps running: the same node then succeeds.
  */
 import assert from 'node:assert/strict';
-import type { NodeStatus } from 'node-red';
-import type { SinonSpy } from 'sinon';
 import { startSimulator } from '../lib/simulator';
-import { flowWith, helper, load, send, useSimulator, type FlowNode, type Msg, type Outcome } from './harness';
+import { flowWith, load, send, statusesOf, useSimulator, type FlowNode, type Msg, type Outcome } from './harness';
 
 type Caught = Msg & { error: { message: string; source?: { id: string; type: string } } };
 
@@ -29,16 +27,6 @@ function succeeded(outcome: Outcome): Msg {
   assert.equal(outcome.caught, undefined, outcome.caught?.error?.message);
   assert.ok(outcome.out);
   return outcome.out;
-}
-
-/** The status calls node `id` made, in order (helper spies on every node's status()). */
-function statusesOf(id: string): NodeStatus[] {
-  const node = helper.getNode(id);
-  const spy = node.status as unknown as SinonSpy<[NodeStatus], void>;
-  return spy
-    .getCalls()
-    .filter((call) => call.thisValue === node)
-    .map((call) => call.args[0]);
 }
 
 function assertRedRing(id: string, text: string | RegExp): void {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import type { NodeInitializer, NodeMessage } from 'node-red';
+import type { NodeInitializer, NodeMessage, NodeStatus } from 'node-red';
 import type { SinonSpy } from 'sinon';
 import { t } from '../lib/i18n';
 import { startSimulator, type RecordedRequest, type RunningSimulator, BILLER_DIRECT_DEMO_API_KEY, DEMO_CLIENT, HELIX_DEMO_CREDENTIALS } from '../lib/simulator';
@@ -343,4 +343,14 @@ export function caughtTexts(caught: readonly Msg[]): Evidence[] {
     { where: `Catch message #${i}`, text: JSON.stringify(msg) },
     { where: `Catch message #${i} (inspected)`, text: show(msg) },
   ]);
+}
+
+/** The status calls node `id` made, in order (the test helper spies on every node's status()). */
+export function statusesOf(id: string): NodeStatus[] {
+  const node = helper.getNode(id);
+  const spy = node.status as unknown as SinonSpy<[NodeStatus], void>;
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node)
+    .map((call) => call.args[0]);
 }

@@ -38,16 +38,21 @@ export interface Runtime {
 
 /**
  * Starts `red.js` on a free port and resolves once its flows have started. `settings` adds to the settings file
- * (JavaScript object members, e.g. `flowFile: 'flows.json'`); `env` adds to the process's environment.
+ * (JavaScript object members, e.g. `flowFile: 'flows.json'`); `env` adds to the process's environment; `node` is the
+ * Node.js executable to run it with (this process's by default).
  */
-export async function startNodeRed(redJs: string, userDir: string, options: { settings?: string; env?: Record<string, string> } = {}): Promise<Runtime> {
+export async function startNodeRed(
+  redJs: string,
+  userDir: string,
+  options: { settings?: string; env?: Record<string, string>; node?: string } = {},
+): Promise<Runtime> {
   const port = await freePort();
   const settings = path.join(userDir, `settings-${port}.js`);
   fs.writeFileSync(
     settings,
     `module.exports = { uiHost: '127.0.0.1', uiPort: ${port}, flowFile: 'flows-${port}.json', credentialSecret: false, ${options.settings ?? ''} };\n`,
   );
-  const child = spawn(process.execPath, [redJs, '--userDir', userDir, '--settings', settings], {
+  const child = spawn(options.node ?? process.execPath, [redJs, '--userDir', userDir, '--settings', settings], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
   });

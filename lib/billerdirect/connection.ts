@@ -68,6 +68,10 @@ export class BillerDirectConnection extends Connection {
     return super.problem ?? this.signingKeyProblem;
   }
 
+  override get missingCredentials(): boolean {
+    return this.apiKey === undefined;
+  }
+
   protected secretValues(): Array<string | undefined> {
     return [this.apiKey];
   }

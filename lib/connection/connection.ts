@@ -141,6 +141,11 @@ export abstract class Connection {
     return originOf(this.baseUrl) !== undefined;
   }
 
+  /** True when the connection lacks the credentials it sends with (shown on its nodes at deploy). */
+  get missingCredentials(): boolean {
+    return false;
+  }
+
   /** Why the connection cannot be used (reported on every message), or undefined. */
   get problem(): string | undefined {
     return this.validBaseUrl ? undefined : t('errors.badBaseUrl');
@@ -288,7 +293,7 @@ export abstract class Connection {
           await ticket.sleep(decision.delayMs);
           continue;
         }
-        throw this.transportFailure(err, ticket, request.safe);
+        throw this.transportFailure(err, ticket, request.safe, request.url);
       }
       ticket.status = res.status;
       if (res.status === 401 && !renewed && auth.renew) {
@@ -307,7 +312,8 @@ export abstract class Connection {
     }
   }
 
-  private transportFailure(err: TransportError, ticket: Ticket, safe: boolean): Q2Error {
+  /** The error of a failed try: names the origin it was sent to (scheme, host, port — never path, query or user). */
+  private transportFailure(err: TransportError, ticket: Ticket, safe: boolean, url: string): Q2Error {
     const q2 = { attempts: ticket.attempts, durationMs: err.durationMs, sent: ticket.sent };
     if (err.kind === 'tooLarge') {
       const mb = Math.round((this.http.maxResponseBytes / 1024 / 1024) * 10) / 10;
@@ -319,7 +325,8 @@ export abstract class Connection {
       });
     }
     const seconds = Math.round(this.http.timeoutMs / 100) / 10;
-    let text = err.kind === 'timeout' ? t('errors.timeout', { seconds }) : t('errors.network', { code: err.code });
+    const origin = originOf(url) ?? '?';
+    let text = err.kind === 'timeout' ? t('errors.timeout', { seconds, origin }) : t('errors.network', { code: err.code, origin });
     // a write that left and got no answer is not sent again: say that it may have been processed
     if (!safe && ticket.sent) text += t('errors.maybeProcessed');
     return new Q2Error(text, {

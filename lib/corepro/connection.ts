@@ -40,6 +40,10 @@ export class CoreProConnection extends Connection {
     }
   }
 
+  override get missingCredentials(): boolean {
+    return this.basic === undefined;
+  }
+
   protected secretValues(): Array<string | undefined> {
     return [this.basic, this.options.apiSecret, this.options.apiKey];
   }

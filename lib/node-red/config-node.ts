@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Connection, Reliability } from '../connection/connection';
 import { DEFAULT_TIMEOUT_S, reliabilityOf, settingOf } from '../connection/reliability';
 import type { HttpClientOptions, ProxySettings } from '../connection/http';
+import type { ProxyOptions } from '../connection/proxy-env';
 import { t } from '../i18n';
 import type { ConnectionNode } from './register';
 
@@ -29,7 +30,12 @@ export function httpOptions(RED: NodeAPI, def: ConnectionNodeDef): HttpClientOpt
   };
   const tlsNode = def.tls ? (RED.nodes.getNode(def.tls) as TlsConfigNode | null) : null;
   if (tlsNode && typeof tlsNode.addTLSOptions === 'function') options.tls = tlsNode.addTLSOptions({});
+  // Node-RED's proxyOptions setting applies to the environment's proxy as for core http request
+  const proxyOptions = (RED.settings as unknown as { proxyOptions?: unknown }).proxyOptions;
+  if (proxyOptions && typeof proxyOptions === 'object') options.proxyOptions = proxyOptions as ProxyOptions;
   const proxyNode = def.proxy ? (RED.nodes.getNode(def.proxy) as ProxyConfigNode | null) : null;
+  // a chosen proxy node replaces the environment; one without a URL means direct, as in core
+  if (def.proxy) options.proxy = { url: proxyNode?.url ?? '', noproxy: proxyNode?.noproxy ?? [] };
   if (proxyNode?.url) {
     const proxy: ProxySettings = { url: proxyNode.url, noproxy: proxyNode.noproxy ?? [] };
     if (proxyNode.credentials?.username) {
@@ -46,6 +52,18 @@ export function listOf(value: unknown): string[] {
   return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
 }
 
+/** A value Node-RED left as `${NAME}`: the environment variable is not set (Node-RED substitutes only set ones). */
+const UNSET_ENV = /^\$\{(\w+)\}$/;
+
+/** The first setting or credential still holding `${NAME}`, as [field, NAME]. */
+export function unsetVariable(values: Record<string, unknown>): [string, string] | undefined {
+  for (const [field, value] of Object.entries(values)) {
+    const name = typeof value === 'string' ? UNSET_ENV.exec(value.trim())?.[1] : undefined;
+    if (name) return [field, name];
+  }
+  return undefined;
+}
+
 export function registerConnection<D extends ConnectionNodeDef>(
   RED: NodeAPI,
   type: string,
@@ -59,7 +77,10 @@ export function registerConnection<D extends ConnectionNodeDef>(
     const creds = (this.credentials ?? {}) as Record<string, string | undefined>;
     const connection = create(def, creds, httpOptions(RED, def), reliabilityOf(def));
     this.q2 = connection;
-    this.q2Problem = connection.problem;
+    const unset = unsetVariable({ ...def, ...creds });
+    this.q2Problem = unset ? t('errors.unsetEnv', { name: unset[1], field: unset[0] }) : connection.problem;
+    this.q2ProblemStatus = unset ? t('status.unsetEnv', { name: unset[1] }) : connection.problem ? t('status.badConnection') : undefined;
+    if (unset) this.error(this.q2Problem);
     if (connection.badOrigins.length) this.warn(t('errors.badOrigins', { count: connection.badOrigins.length }));
     const release = extend?.(this, def, connection);
     // queued requests leave unsent, those on the wire get the grace period, then everything is released

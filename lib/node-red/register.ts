@@ -22,16 +22,16 @@ import { OperationResult, Q2Message, RunContext, wireInput } from './node-input'
 import { StatusTracker } from './status';
 
 /** A config node that carries a connection. */
-export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string };
+export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string; q2ProblemStatus?: string };
 
 /**
  * The connection a node uses, looked up once when the node starts: the config node `id`'s, when it is of `type`
  * and usable; otherwise why not (no connection chosen, another kind, or the connection's own problem).
  */
-export function usableConnection(RED: NodeAPI, id: string | undefined, type: string): { connection?: Connection; problem?: string } {
+export function usableConnection(RED: NodeAPI, id: string | undefined, type: string): { connection?: Connection; problem?: string; problemStatus?: string } {
   const configNode = (id ? RED.nodes.getNode(id) : null) as ConnectionNode | null;
-  if (!configNode || configNode.type !== type || !configNode.q2) return { problem: t('errors.noConnection') };
-  if (configNode.q2Problem) return { problem: configNode.q2Problem };
+  if (!configNode || configNode.type !== type || !configNode.q2) return { problem: t('errors.noConnection'), problemStatus: t('status.noConnection') };
+  if (configNode.q2Problem) return { problem: configNode.q2Problem, problemStatus: configNode.q2ProblemStatus ?? t('status.badConnection') };
   return { connection: configNode.q2 };
 }
 
@@ -83,12 +83,14 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     for (const { op } of compiled.values()) {
       if (op.body) bodies.set(op.name, compileBody(op.body.schema, `msg.${def.dataProperty || op.body.defaultProperty}`));
     }
-    const { connection, problem } = usableConnection(RED, def.connection, set.connectionType);
+    const { connection, problem, problemStatus } = usableConnection(RED, def.connection, set.connectionType);
     const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
-    if (problem) status.problem(t('status.noConnection'));
+    // shown as soon as the flow starts, not at the first message
+    if (problemStatus) status.problem(problemStatus);
+    else if (connection?.missingCredentials) status.notice(t('status.noCredentials'));
 
     async function run(msg: Q2Message, ctx: RunContext): Promise<OperationResult> {
-      if (!connection) throw new Q2Error(problem ?? t('errors.noConnection'), { kind: 'config', status: t('status.noConnection') });
+      if (!connection) throw new Q2Error(problem ?? t('errors.noConnection'), { kind: 'config', status: problemStatus ?? t('status.noConnection') });
       const overrides = readOverrides(msg, allowOverrides);
       const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
       ctx.operation(op.name);

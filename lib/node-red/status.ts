@@ -50,6 +50,11 @@ export class StatusTracker {
     this.node.status({ fill: 'red', shape: 'ring', text });
   }
 
+  /** Something to know before any message that may still work (e.g. no credentials: a message may bring its own). */
+  notice(text: string): void {
+    this.node.status({ fill: 'yellow', shape: 'ring', text });
+  }
+
   clear(): void {
     this.busy = 0;
     this.waiting = 0;

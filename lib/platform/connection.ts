@@ -170,6 +170,10 @@ export class PlatformConnection extends Connection {
     return { headers: { Authorization: `Bearer ${token.access_token}` }, renew: () => this.tokens.invalidate(token.access_token) };
   }
 
+  override get missingCredentials(): boolean {
+    return !this.options.clientId || !this.options.clientSecret;
+  }
+
   protected secretValues(): Array<string | undefined> {
     return [this.options.clientSecret, this.options.clientId, this.tokens.current()];
   }
