@@ -799,6 +799,16 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       assert.equal(help, `<dl>\n${connectionHelp(connection).properties}\n</dl>\n${connectionHelp(connection).details}\n`);
     });
 
+    it('the connection’s timeout and reliability fields accept a whole-value ${VAR} (replaced by Node-RED at deploy)', () => {
+      const page = withConnectionRows('zz-config', '({\n// q2:connection-defaults\n})');
+      const defaults = vm.runInNewContext(page, {}) as Record<string, { validate?: (v: unknown) => boolean }>;
+      const timeout = defaults.timeout.validate;
+      assert.ok(timeout);
+      for (const ok of ['30', '0.5', '${Q2_TIMEOUT}']) assert.equal(timeout(ok), true, ok);
+      for (const bad of ['', 'abc', '-1', '0', '${}', '$Q2_TIMEOUT']) assert.equal(timeout(bad), false, bad);
+      for (const s of RELIABILITY_SETTINGS) assert.equal(defaults[s.key].validate?.('${Q2_SETTING}'), true, s.key);
+    });
+
     it('withConnectionWords: the reliability labels are added under <type>.label; the node’s own words win', () => {
       const own: Words = {
         'zz-config': { label: { name: 'Name', timeout: 'Timeout (s)', maxInFlight: 'OWN-IN-FLIGHT' }, placeholder: { allowedOrigins: 'e.g.' } },

@@ -383,7 +383,8 @@ export function withConnectionRows(type: string, html: string): string {
 function sharedConnectionDefaults(indent: string): string {
   return [
     `allowedOrigins: { value: '' },`,
-    `timeout: { value: ${DEFAULT_TIMEOUT_S}, required: true, validate: RED.validators.number() },`,
+    // a number of seconds, or a whole-value ${VAR} that Node-RED replaces from the environment at deploy
+    `timeout: { value: ${DEFAULT_TIMEOUT_S}, required: true, validate: function (v) { return /^\\$\\{\\S+\\}$/.test(v) || (String(v).trim() !== '' && !isNaN(Number(v)) && Number(v) > 0); } },`,
     `tls: { type: 'tls-config', required: false },`,
     `proxy: { type: 'http proxy', required: false },`,
   ]
