@@ -62,7 +62,8 @@ export async function startNodeRed(
     const timer = setTimeout(() => reject(new Error(`Node-RED did not start:\n${log.join('\n')}`)), 60_000);
     const onData = (chunk: Buffer) => {
       log.push(...chunk.toString().split('\n').filter(Boolean));
-      if (log.some((l) => l.includes('Started flows'))) {
+      // both: Node-RED 5 may start the flows before its HTTP server listens
+      if (log.some((l) => l.includes('Started flows')) && log.some((l) => l.includes('Server now running at'))) {
         clearTimeout(timer);
         resolve();
       }
