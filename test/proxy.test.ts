@@ -11,6 +11,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import helper from 'node-red-node-test-helper';
 import { caughtTexts, CONNECTION_CREDENTIALS, flowWith, type FlowNode, NODES, send, simulatorContext, spiedTexts, useSimulator } from './harness';
+import { PROXY_ENV_NAMES } from '../lib/connection/proxy-env';
 import httpProxyNode = require('@node-red/nodes/core/network/06-httpproxy.js');
 import tlsConfigNode = require('@node-red/nodes/core/network/05-tls.js');
 
@@ -129,17 +130,7 @@ function startHttpsFront(simUrl: string): Promise<{ url: string; close(): Promis
 
 // ---- the environment --------------------------------------------------------------------------------------------
 
-const PROXY_VARIABLES = [
-  'http_proxy',
-  'https_proxy',
-  'all_proxy',
-  'no_proxy',
-  'npm_config_http_proxy',
-  'npm_config_https_proxy',
-  'npm_config_proxy',
-  'npm_config_no_proxy',
-  'nr_proxy_mode',
-].flatMap((name) => [name, name.toUpperCase()]);
+const PROXY_VARIABLES = [...PROXY_ENV_NAMES, 'nr_proxy_mode'].flatMap((name) => [name, name.toUpperCase()]);
 
 /** Clears the proxy variables before each test (the runner's own must not steer these tests) and restores them after. */
 function useCleanProxyEnv(): void {

@@ -265,16 +265,19 @@ export class RedisDedupe implements DedupeStore {
     this.connecting.catch(() => undefined);
   }
 
+  /** One wait for the client's next 'ready', shared by every claim meanwhile (not one listener per event). */
+  private nextReady?: Promise<void>;
+
   private async ready(): Promise<void> {
     if (this.client.isReady) return;
     if (this.closed) throw new DedupeUnavailable('redis: closed');
-    await bounded(
-      new Promise<void>((resolve) => {
-        this.client.once('ready', () => resolve());
-      }),
-      this.options.timeoutMs,
-      'redis connect',
-    );
+    this.nextReady ??= new Promise<void>((resolve) => {
+      this.client.once('ready', () => {
+        this.nextReady = undefined;
+        resolve();
+      });
+    });
+    await bounded(this.nextReady, this.options.timeoutMs, 'redis connect');
   }
 
   async claim(id: string): Promise<Claim> {

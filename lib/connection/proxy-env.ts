@@ -38,7 +38,8 @@ export interface ProxyOptions {
 /** The variables the decision reads (a copy taken at deploy, or the stand-in of a proxy config node). */
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
 
-const NAMES = [
+/** The variables a proxy is read from (each also in upper case). */
+export const PROXY_ENV_NAMES = [
   'http_proxy',
   'https_proxy',
   'all_proxy',
@@ -54,7 +55,7 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443 }
 /** A copy of the proxy variables of `env` (both cases), so later changes to the environment do not count. */
 export function snapshotProxyEnv(env: NodeJS.ProcessEnv = process.env): ProxyEnv {
   const copy: Record<string, string> = {};
-  for (const name of NAMES) {
+  for (const name of PROXY_ENV_NAMES) {
     for (const key of [name, name.toUpperCase()]) {
       const value = env[key];
       if (value !== undefined) copy[key] = value;
