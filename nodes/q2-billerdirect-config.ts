@@ -6,7 +6,7 @@ import type { NodeAPI } from 'node-red';
 import { BILLER_DIRECT_HOSTS, BillerDirectConnection } from '../lib/billerdirect/connection';
 import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
 import { addRoute, routePath, sendJson } from '../lib/node-red/http-route';
-import { t } from '../lib/i18n';
+import { t, useRuntimeI18n } from '../lib/i18n';
 
 interface BillerDirectConfigDef extends ConnectionNodeDef {
   environment?: 'sandbox' | 'production' | 'custom';
@@ -22,6 +22,7 @@ function billerDirectBaseUrl(def: BillerDirectConfigDef): string {
 }
 
 export = function (RED: NodeAPI): void {
+  useRuntimeI18n('q2-billerdirect-config', RED._);
   registerConnection<BillerDirectConfigDef>(
     RED,
     'q2-billerdirect-config',

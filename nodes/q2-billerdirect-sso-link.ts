@@ -7,8 +7,8 @@ import type { Node, NodeAPI } from 'node-red';
 import { client } from '../lib/billerdirect/operations';
 import { Product, ssoSpec, ssoUrl, TOKEN_OPTIONS } from '../lib/billerdirect/sso';
 import { Q2Error } from '../lib/errors';
-import { t } from '../lib/i18n';
-import { wireInput } from '../lib/node-red/node-input';
+import { t, useRuntimeI18n } from '../lib/i18n';
+import { type Q2Message, wireInput } from '../lib/node-red/node-input';
 import { usableConnection } from '../lib/node-red/register';
 import { OperationNodeDef, readOverrides, resolveParams } from '../lib/request/resolve';
 import { sendOperation } from '../lib/request/execute';
@@ -16,6 +16,7 @@ import { StatusTracker } from '../lib/node-red/status';
 import { compileParams } from '../lib/request/validate';
 
 export = function (RED: NodeAPI): void {
+  useRuntimeI18n('q2-billerdirect-sso-link', RED._);
   const validate = compileParams(ssoSpec);
   const createToken = client.operations.find((op) => op.name === 'createToken');
   const label = t('q2-billerdirect-sso-link:q2-billerdirect-sso-link.paletteLabel');
@@ -25,7 +26,10 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const status = new StatusTracker(node);
     const { connection, problem } = usableConnection(RED, def.connection, 'q2-billerdirect-config');
-    wireInput(node, status, { label, connection }, async (msg, ctx) => {
+    const outputProperty =
+      typeof def.outputProperty === 'string' && def.outputProperty.trim() && def.outputProperty !== 'payload' ? def.outputProperty : undefined;
+    const output = outputProperty ? { set: (m: Q2Message, v: unknown) => void RED.util.setMessageProperty(m, outputProperty, v, true) } : undefined;
+    wireInput(node, status, { label, connection, output }, async (msg, ctx) => {
       const given = readOverrides(msg, def.allowOverrides !== false);
       // a Date expiration (a function node's `new Date(…)`) is sent as its ISO string, as BD Client createToken does
       const expiration = given?.expiration;

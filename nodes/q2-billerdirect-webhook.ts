@@ -12,8 +12,8 @@ import { parseDecryptionKeys, publicJwks, type PrivateKeyEntry } from '../lib/bi
 import { WebhookTokenIssuer } from '../lib/billerdirect/webhook-oauth';
 import { ContextDedupe, ContextLike, DedupeStore, DedupeStoreKind, DedupeUnavailable, MemoryDedupe, RedisDedupe } from '../lib/billerdirect/dedupe';
 import { clip } from '../lib/errors';
-import { t } from '../lib/i18n';
-import { listOf } from '../lib/node-red/config-node';
+import { t, useRuntimeI18n } from '../lib/i18n';
+import { listOf, unsetVariable } from '../lib/node-red/config-node';
 import { addRoute, headersOf, readBody, routePath, sendJson, type Request } from '../lib/node-red/http-route';
 import { usableConnection } from '../lib/node-red/register';
 import { Ticket } from '../lib/connection/ticket';
@@ -59,6 +59,7 @@ const DEFAULT_DEDUPE_TIMEOUT_S = 2;
 const MAX_DECRYPTION_KEYS = 8;
 
 export = function (RED: NodeAPI): void {
+  useRuntimeI18n('q2-billerdirect-webhook', RED._);
   function WebhookNode(this: Node, def: WebhookDef) {
     RED.nodes.createNode(this, def);
     const node = this;
@@ -172,6 +173,13 @@ export = function (RED: NodeAPI): void {
     let decryptionKeys: PrivateKeyEntry[] = [];
     const problem = (async (): Promise<string | undefined> => {
       if (!def.url) return 'noUrl';
+      // a setting or key still `${NAME}`: the variable is not set; fail closed rather than run on a default
+      const unset = unsetVariable({ ...def, ...creds });
+      if (unset) {
+        node.status({ fill: 'red', shape: 'ring', text: t('status.unsetEnv', { name: unset[1] }) });
+        node.error(t('webhook.unsetEnv', { name: unset[1], field: unset[0] }));
+        return 'unsetEnv';
+      }
       if (unverifiable) {
         node.status({ fill: 'red', shape: 'ring', text: t(`webhook.status.${unverifiable}`) });
         node.error(t(`webhook.${unverifiable}`));

@@ -2,6 +2,7 @@
 import type { NodeAPI } from 'node-red';
 import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
 import { HELIX_HOSTS, CoreProConnection } from '../lib/corepro/connection';
+import { useRuntimeI18n } from '../lib/i18n';
 
 interface CoreProConfigDef extends ConnectionNodeDef {
   baseUrl?: string;
@@ -9,6 +10,7 @@ interface CoreProConfigDef extends ConnectionNodeDef {
 }
 
 export = function (RED: NodeAPI): void {
+  useRuntimeI18n('q2-corepro-config', RED._);
   registerConnection<CoreProConfigDef>(
     RED,
     'q2-corepro-config',

@@ -2,6 +2,7 @@
 import type { NodeAPI } from 'node-red';
 import { ConnectionNodeDef, listOf, registerConnection } from '../lib/node-red/config-node';
 import { PlatformConnection } from '../lib/platform/connection';
+import { useRuntimeI18n } from '../lib/i18n';
 
 interface Q2ConfigDef extends ConnectionNodeDef {
   baseUrl?: string;
@@ -13,6 +14,7 @@ interface Q2ConfigDef extends ConnectionNodeDef {
 }
 
 export = function (RED: NodeAPI): void {
+  useRuntimeI18n('q2-platform-config', RED._);
   registerConnection<Q2ConfigDef>(
     RED,
     'q2-platform-config',

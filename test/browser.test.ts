@@ -44,9 +44,9 @@ const NODE_TYPES: string[] = [...NODE_SETS.flatMap((set) => nodeSpecs(set).map((
 
 /** One example per API family: the file (as the Import menu lists it), the inject to press, the Q2 node to watch. */
 const EXAMPLES = [
-  { entry: ['platform', '01-get-token'], connection: 'q2-platform-config', inject: "Connection's token", watch: 'Get Token' },
-  { entry: ['billerdirect', '04-biller-direct-bill'], connection: 'q2-billerdirect-config', inject: "Demo user's bills", watch: 'List bills' },
-  { entry: ['corepro', '02-list-and-archive'], connection: 'q2-corepro-config', inject: 'Customer 1001', watch: 'List' },
+  { entry: ['Q2 Platform', '01 Get Token'], connection: 'q2-platform-config', inject: "Connection's token", watch: 'Get Token' },
+  { entry: ['Biller Direct', '04 Bills'], connection: 'q2-billerdirect-config', inject: "Demo user's bills", watch: 'List bills' },
+  { entry: ['CorePro external accounts', '02 List and archive'], connection: 'q2-corepro-config', inject: 'Customer 1001', watch: 'List' },
 ];
 
 /** Node-RED's settings for the test: no palette manager (it fetches the online catalogue), no tours, no update check. */
@@ -110,7 +110,11 @@ describe('the editor in a real browser (Chromium, Node-RED with the packed pack)
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-user', private: true }));
     await npm(['install', path.join(work, tarball), '--omit=dev'], userDir);
     sim = await startSimulator({ port: 0 });
-    runtime = await startNodeRed(require.resolve('node-red/red.js'), userDir, { settings: SETTINGS });
+    runtime = await startNodeRed(require.resolve('node-red/red.js'), userDir, {
+      settings: SETTINGS,
+      // the webhook's dedupe window is entered as ${Q2_DEDUPE_WINDOW} (test/browser/plans.ts): set, as it would be in production
+      env: { Q2_DEDUPE_WINDOW: '3600' },
+    });
     const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     plan = plans(
       { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
@@ -200,6 +204,12 @@ describe('the editor in a real browser (Chromium, Node-RED with the packed pack)
       }
       await editor.fill(c.id, c.valid);
       assert.ok(!(await marked(c.id, false)), `${where}: ${c.id} = ${JSON.stringify(c.valid)} is accepted`);
+    }
+    for (const ty of p.typed ?? []) {
+      await editor.pickType(ty.id, ty.type);
+      await editor.fill(ty.id, ty.value);
+      assert.equal(await editor.value(`${ty.id}Type`), ty.type, `${where}: ${ty.id} reads from ${ty.type}`);
+      assert.ok(!(await marked(ty.id, false)), `${where}: ${ty.id} = ${ty.type}.${ty.value} is accepted`);
     }
     for (const s of p.late ?? []) await rows(s);
     for (const s of p.secrets) {

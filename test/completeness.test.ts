@@ -5,7 +5,7 @@
  *      q2-common.json's editor words, as readWords returns them): the node's paletteLabel, summary and details, its
  *      `payload` when the operation sends a body (and Get Token's accessTokenOut), for a resource node the operation's
  *      label (the select's option) and summary (the help's Operations list), and for each of its params the words
- *      its editor row and help entry use (label, or checkbox for a boolean; blank for an enum; help), the node's own
+ *      its editor row and help entry use (label; blank for an enum; help), the node's own
  *      or the common ones;
  *  (b) a simulator route answering its method and path: the path template (after the connection's base path — `/v1`
  *      for Biller Direct — and with `{apiVersion}` → `v2`) is matched segment by segment against the routes of the
@@ -109,7 +109,7 @@ function missingWords(o: Operation, words: Words | undefined): string[] {
   const described = new Map(nodeParams(spec).map((p): [string, ParamSpec] => [p.key, p]));
   for (const own of op.params) {
     const p = described.get(own.key) ?? own;
-    const leaves = p.type === 'boolean' ? ['checkbox', 'help'] : p.type === 'enum' ? ['label', 'blank', 'help'] : ['label', 'help'];
+    const leaves = p.type === 'enum' ? ['label', 'blank', 'help'] : ['label', 'help'];
     for (const leaf of leaves) {
       const key = `${spec.type}.params.${p.key}.${leaf}`;
       if (lookup(words, key) === undefined && lookup(words, `common.params.${p.key}.${leaf}`) === undefined) missing.push(key);
@@ -430,7 +430,7 @@ describe('completeness: every operation in the tables has words, a simulator rou
         /<div class="form-row q2-op-row" data-ops="[^"]*\bping\b[^"]*">\n {4}<label for="node-input-customerId">/,
         'customerId shows for ping too',
       );
-      assert.match(editor, /echo: \{ value: '' \}/, 'a default for echo');
+      assert.match(editor, /echo: \{ value: '', validate: [^\n]*\},\n\s*echoType: \{ value: 'str' \}/, 'a default for echo, a TypedInput');
 
       const help = helpHtml(fictionalSet, cw);
       assert.match(

@@ -118,6 +118,7 @@ const WORDS: Words = {
       connection: { label: 'Connection', help: 'The connection.' },
       allowOverrides: { label: 'Overrides', checkbox: 'Accept msg.config overrides', help: 'Overrides help.' },
       dataProperty: { label: 'Data property', help: 'Where the body is.' },
+      outputProperty: { label: 'Output', help: 'Where the result goes.' },
       operation: { label: 'Operation', help: 'Which request.' },
       baseUrl: { label: 'Base URL', placeholder: 'from the connection', help: 'COMMON-BASEURL-HELP.' },
       apiVersion: { label: 'API version', blank: 'from the connection', help: 'COMMON-APIVERSION-HELP.' },
@@ -144,7 +145,10 @@ const WORDS: Words = {
       accessToken: 'ACCESS-TOKEN-HELP',
       errorsText: 'ERRORS-TEXT',
       security: 'SECURITY-TEXT',
+      outputNote: 'OUTPUT-NOTE',
+      typedInputs: 'TYPED-INPUTS',
     },
+    typed: { enum: 'VALUE' },
     types: {
       string: 'string',
       id: 'number | string',
@@ -177,7 +181,7 @@ const WORDS: Words = {
       fields: { label: 'Fields', help: 'FIELDS-HELP.' },
       mode: { label: 'Mode', blank: 'fast (default)', help: 'MODE-HELP.' },
       secret: { label: 'Secret', help: 'SECRET-HELP.' },
-      loud: { label: 'Loud', checkbox: 'Ping loudly', help: 'LOUD-HELP.' },
+      loud: { label: 'Loud', help: 'LOUD-HELP.' },
       scope: { label: 'Scope', help: 'SCOPE-HELP.' },
     },
   },
@@ -206,7 +210,7 @@ interface Validated {
   value: unknown;
   type?: string;
   required?: boolean;
-  validate?: (v: unknown) => boolean;
+  validate?: (this: unknown, v: unknown) => boolean;
 }
 interface NodeDefinition {
   category: string;
@@ -218,7 +222,7 @@ interface NodeDefinition {
   icon: string;
   paletteLabel: (this: { _: (key: string) => string }) => string;
   label: (this: { name?: string; _: (key: string) => string }) => string;
-  oneditprepare: () => void;
+  oneditprepare: (this: { _: (key: string) => string }) => void;
 }
 
 /** A fake element of the edit panel: a form row (or the operation select / data property input). */
@@ -242,8 +246,10 @@ function fakeJQuery(byId: Map<string, FakeElement>, opRows: FakeElement[]) {
       for (const e of els) e.handlers.push(handler);
       return this;
     },
-    val() {
-      return els[0]?.value;
+    val(value?: string) {
+      if (value === undefined) return els[0]?.value;
+      for (const e of els) e.value = value;
+      return this;
     },
     each(fn: (this: { getAttribute(name: string): string | null }) => void) {
       for (const e of els) fn.call({ getAttribute: (name: string) => e.attrs[name] ?? null, __el: e } as { getAttribute(name: string): string | null });
@@ -400,7 +406,14 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       const d = def(editor, 'zz-ping').defaults;
       assert.deepEqual(
         Object.keys(d).sort(),
-        ['allowOverrides', 'apiVersion', 'baseUrl', 'connection', 'dataProperty', 'fields', 'loud', 'mode', 'name', 'pingId', 'scope'].sort(),
+        [
+          'allowOverrides',
+          'connection',
+          'dataProperty',
+          'name',
+          'outputProperty',
+          ...['apiVersion', 'baseUrl', 'fields', 'loud', 'mode', 'pingId', 'scope'].flatMap((k) => [k, `${k}Type`]),
+        ].sort(),
       );
       assert.deepEqual(
         { value: d.connection.value, type: d.connection.type, required: d.connection.required },
@@ -410,6 +423,13 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       assert.equal(d.loud.value, false, 'a boolean defaults to false');
       for (const key of ['baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'scope']) assert.equal(d[key].value, '', `${key} defaults to blank`);
       assert.deepEqual({ value: d.dataProperty.value, required: d.dataProperty.required }, { value: 'payload', required: true });
+      // each param is a TypedInput whose type starts literal: str (num for an id), bool, the enum's list
+      assert.deepEqual(
+        ['baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'scope', 'loud'].map((k) => d[`${k}Type`].value),
+        ['str', 'q2-enum', 'str', 'str', 'q2-enum', 'str', 'bool'],
+      );
+      // the output property: msg.payload by default, not required (a node saved before it existed has none)
+      assert.deepEqual({ value: d.outputProperty.value, required: d.outputProperty.required }, { value: 'payload', required: undefined });
       // a blank node value is allowed (msg.config or the connection fills it): no param is required in the editor
       for (const key of ['baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'scope', 'loud'])
         assert.equal(d[key].required, undefined, `${key} is not required in the editor`);
@@ -417,7 +437,15 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       const w = def(editor, 'zz-widget').defaults;
       assert.deepEqual(
         Object.keys(w).sort(),
-        ['allowOverrides', 'connection', 'dataProperty', 'label', 'name', 'operation', 'ownerId', 'tenant', 'widgetId'].sort(),
+        [
+          'allowOverrides',
+          'connection',
+          'dataProperty',
+          'name',
+          'operation',
+          'outputProperty',
+          ...['label', 'ownerId', 'tenant', 'widgetId'].flatMap((k) => [k, `${k}Type`]),
+        ].sort(),
       );
       assert.deepEqual({ value: w.operation.value, required: w.operation.required }, { value: 'make', required: true }, 'the first operation is the default');
       assert.deepEqual(
@@ -460,18 +488,50 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         [true, true, true, false, false],
         'list',
       );
-      for (const key of ['apiVersion', 'mode', 'loud', 'scope']) assert.equal(d[key].validate, undefined, `${key} has no editor validator`);
+      for (const key of ['apiVersion', 'mode', 'loud', 'scope']) assert.equal(check(key, 'anything'), true, `${key}: no shape checked in the editor`);
       // a string with a pattern is checked at run time (lib/request/validate.ts), not by the editor
-      assert.equal(def(editor, 'zz-widget').defaults.label.validate, undefined);
+      assert.equal(def(editor, 'zz-widget').defaults.label.validate?.('x'.repeat(60)), true);
       assert.ok(def(editor, 'zz-widget').defaults.ownerId.validate?.('7'));
       assert.equal(def(editor, 'zz-widget').defaults.ownerId.validate?.('x7'), false);
+      // the shape is a literal's only: a value read from elsewhere is checked as Node-RED checks its type
+      const pingId = d.pingId.validate;
+      assert.ok(pingId);
+      assert.equal(pingId.call({ pingIdType: 'num' }, 'abc'), false, 'num: the id shape');
+      assert.equal(pingId.call({ pingIdType: 'flow' }, 'abc'), true, 'flow: a context key');
+      assert.equal(pingId.call({ pingIdType: 'jsonata' }, '$x + 1'), true, 'jsonata');
+      editor.context.RED = {
+        ...(editor.context.RED as object),
+        utils: { validateTypedProperty: (v: unknown, type: string) => type !== 'msg' || v !== 'bad path' },
+      };
+      assert.equal(pingId.call({ pingIdType: 'msg' }, 'bad path'), false, "msg: Node-RED's own check");
+      assert.equal(pingId.call({ pingIdType: 'msg' }, 'req.id'), true);
+      // the output and data properties are message paths
+      editor.context.RED = { ...(editor.context.RED as object), utils: { validatePropertyExpression: (v: string) => !v.includes(' ') } };
+      assert.equal(d.outputProperty.validate?.('result.body'), true);
+      assert.equal(d.outputProperty.validate?.('bad path'), false);
+      assert.equal(d.outputProperty.validate?.(''), true, 'blank: msg.payload');
+      assert.equal(d.dataProperty.validate?.('bad path'), false);
     });
 
-    it('the operation node: one row per param, labels from its own words or common, enum options, the boolean checkbox, the data property', () => {
+    it('the operation node: one row per param (a TypedInput with a hidden type field), labels from its own words or common, the data and output properties', () => {
       const rows = rowsOf(editor.templates.get('zz-ping') ?? '');
       assert.deepEqual(
         rows.map((r) => r.id),
-        ['name', 'connection', 'baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'secret', 'loud', 'scope', 'dataProperty', 'allowOverrides'],
+        [
+          'name',
+          'connection',
+          'baseUrl',
+          'apiVersion',
+          'pingId',
+          'fields',
+          'mode',
+          'secret',
+          'loud',
+          'scope',
+          'dataProperty',
+          'outputProperty',
+          'allowOverrides',
+        ],
       );
       assert.ok(
         rows.every((r) => r.ops === undefined),
@@ -479,18 +539,19 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       );
       assert.match(rowOf(rows, 'baseUrl').html, /data-i18n="zz-ping\.params\.baseUrl\.label"/, 'the node’s own label');
       assert.match(rowOf(rows, 'apiVersion').html, /data-i18n="common\.params\.apiVersion\.label"/, 'the common label');
-      assert.match(
-        rowOf(rows, 'apiVersion').html,
-        /<option value="" data-i18n="common\.params\.apiVersion\.blank"><\/option><option value="v1">v1<\/option><option value="v2">v2<\/option>/,
-      );
-      assert.match(
-        rowOf(rows, 'mode').html,
-        /<select id="node-input-mode"[^>]*><option value="" data-i18n="zz-ping\.params\.mode\.blank"><\/option><option value="fast">fast<\/option><option value="slow">slow<\/option><\/select>/,
-      );
-      assert.match(rowOf(rows, 'loud').html, /<input type="checkbox" id="node-input-loud"[^>]*> <span data-i18n="zz-ping\.params\.loud\.checkbox"><\/span>/);
+      for (const key of ['baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'loud', 'scope']) {
+        assert.match(
+          rowOf(rows, key).html,
+          new RegExp(`<input type="text" id="node-input-${key}"[^>]*>\\n\\s*<input type="hidden" id="node-input-${key}Type">`),
+          key,
+        );
+      }
+      assert.match(rowOf(rows, 'loud').html, /data-i18n="zz-ping\.params\.loud\.label"/, 'a boolean has a label like any field');
+      assert.doesNotMatch(rowOf(rows, 'secret').html, /Type"/, 'a secret is a password credential, not a TypedInput');
+      assert.match(rowOf(rows, 'outputProperty').html, /data-i18n="common\.params\.outputProperty\.label"/);
       assert.match(rowOf(rows, 'pingId').html, /data-i18n="\[placeholder\]zz-ping\.params\.pingId\.placeholder"/, 'a placeholder when the words have one');
       assert.doesNotMatch(rowOf(rows, 'fields').html, /placeholder/, 'none when they do not');
-      assert.match(html, /Q2Editor\.prepare\(\{ dataProperty: true \}\)/);
+      assert.match(html, /Q2Editor\.prepare\(this, \{ dataProperty: true, params: \[/);
     });
 
     it('the resource node: an operation select with one option per operation, and rows shown only for the operations that use them', () => {
@@ -517,6 +578,7 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
           ['widgetId', 'fetch'],
           ['pin', 'fetch'],
           ['dataProperty', 'make'],
+          ['outputProperty', '*'],
           ['allowOverrides', '*'],
         ],
       );
@@ -529,15 +591,24 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         .map((r) => ({ attrs: { 'data-ops': (r.ops ?? []).join(' '), id: r.id }, visible: true, handlers: [] }));
       const select: FakeElement = { attrs: {}, visible: true, value: 'make', handlers: [] };
       const dataProperty: FakeElement = { attrs: {}, visible: true, handlers: [] };
+      const outputProperty: FakeElement = { attrs: {}, visible: true, handlers: [] };
+      const fields = new Map(['tenant', 'label', 'ownerId', 'widgetId'].map((k): [string, FakeElement] => [k, { attrs: {}, visible: true, handlers: [] }]));
       const byId = new Map<string, FakeElement>([
         ['node-input-operation', select],
         ['node-input-dataProperty', dataProperty],
+        ['node-input-outputProperty', outputProperty],
+        ...[...fields].map(([k, el]): [string, FakeElement] => [`node-input-${k}`, el]),
       ]);
       editor.context.$ = fakeJQuery(byId, opRows);
-      def(editor, 'zz-widget').oneditprepare();
+      def(editor, 'zz-widget').oneditprepare.call({ _: (key: string) => `T(${key})` });
       const shown = () => opRows.filter((r) => r.visible).map((r) => r.attrs.id);
       assert.deepEqual(shown(), ['tenant', 'label', 'ownerId', 'dataProperty']);
       assert.deepEqual(plain(dataProperty.typedInput), { types: ['msg'], default: 'msg' });
+      assert.deepEqual(plain(outputProperty.typedInput), { types: ['msg'], default: 'msg' });
+      assert.equal(outputProperty.value, 'payload', 'a node saved before it had an output property shows msg.payload');
+      const dynamic = ['msg', 'flow', 'global', 'env', 'jsonata'];
+      assert.deepEqual(plain(fields.get('tenant')?.typedInput), { types: ['str', ...dynamic], default: 'str', typeField: '#node-input-tenantType' });
+      assert.deepEqual(plain(fields.get('ownerId')?.typedInput), { types: ['str', 'num', ...dynamic], default: 'str', typeField: '#node-input-ownerIdType' });
       select.value = 'fetch';
       for (const h of select.handlers) h();
       assert.deepEqual(shown(), ['tenant', 'ownerId', 'widgetId', 'pin']);
@@ -568,7 +639,10 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         assert.match(help, /<p>ERRORS-TEXT<\/p>\n<p>SECURITY-TEXT<\/p>/);
       }
       assert.match(pingHelp, /^\n<p>PING-SUMMARY<\/p>/);
-      assert.match(pingHelp, /<h3>DETAILS<\/h3>\n<p>PING-DETAILS<\/p>\n<p>REQUEST: <code>POST \{baseUrl\}\/\{apiVersion\}\/Ping\/\{pingId\}<\/code><\/p>/);
+      assert.match(
+        pingHelp,
+        /<h3>DETAILS<\/h3>\n<p>PING-DETAILS<\/p>\n<p>TYPED-INPUTS<\/p>\n<p>REQUEST: <code>POST \{baseUrl\}\/\{apiVersion\}\/Ping\/\{pingId\}<\/code><\/p>/,
+      );
     });
 
     it('Inputs: the data property (required on an operation node, optional on a resource node) and msg.config', () => {
@@ -584,7 +658,7 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
 
     it('Outputs: payload, statusCode and q2', () => {
       assert.deepEqual(section(pingHelp, 'OUTPUTS'), [
-        { name: 'payload', type: 'object', optional: false, help: 'PAYLOAD-OUT' },
+        { name: 'payload', type: 'object', optional: false, help: 'PAYLOAD-OUT OUTPUT-NOTE' },
         { name: 'statusCode', type: 'number', optional: false, help: 'STATUS-HELP' },
         { name: 'q2', type: 'object', optional: false, help: 'Q2-HELP' },
       ]);
@@ -723,6 +797,8 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       label: Object.fromEntries(RELIABILITY_SETTINGS.map((s) => [s.key, `LABEL-${s.key}`])),
       help: { timeout: 'HELP-timeout', ...Object.fromEntries(RELIABILITY_SETTINGS.map((s) => [s.key, `HELP-${s.key}`])) },
       reliabilityTitle: 'RELIABILITY',
+      envTitle: 'ENV',
+      env: 'ENV-HELP ${NAME}',
     };
     // q2-common.json's connection.reliability is a list of paragraphs (editor.ts reads it past the Words type)
     const connection = { ...CONNECTION, reliability: ['PARA-1', 'PARA-<b>2</b>'] } as unknown as Words;
@@ -772,7 +848,7 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         ['Timeout', 'seconds', 'HELP-timeout'],
         ...RELIABILITY_SETTINGS.map((s) => [`LABEL-${s.key}`, unit(s.unit), `HELP-${s.key}`]),
       ]);
-      assert.equal(help.details, '<h4>RELIABILITY</h4>\n<p>PARA-1</p>\n<p>PARA-<b>2</b></p>');
+      assert.equal(help.details, '<h4>ENV</h4>\n<p>ENV-HELP ${NAME}</p>\n<h4>RELIABILITY</h4>\n<p>PARA-1</p>\n<p>PARA-<b>2</b></p>');
       const withoutOne = structuredClone(connection) as { help: Record<string, string> };
       delete withoutOne.help.stopGrace;
       assert.throws(() => connectionHelp(withoutOne as unknown as Words), /connection\.help\.stopGrace is missing/);

@@ -16,7 +16,7 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import path from 'node:path';
+import { readWords, word } from '../lib/build/editor';
 import { CONNECTION_TYPES, HAND_WRITTEN_NODES, NODE_SETS, nodeSetOf } from '../lib/model/registry';
 import type { NamedRequest } from '../lib/model/operation';
 import { nodeParams, nodeSpecs, type NodeSet, type NodeSpec } from '../lib/model/node-set';
@@ -39,6 +39,13 @@ import {
 } from '../lib/dev/examples';
 import { CORE_NODES, helper, NODES, type Msg } from './harness';
 
+/** The example folders (as Import ▸ Examples lists them), each with the node set whose nodes it holds. */
+const FOLDERS: Record<string, string> = {
+  'Q2 Platform': 'q2-platform',
+  'Biller Direct': 'q2-billerdirect',
+  'Biller Direct events': 'q2-billerdirect',
+  'CorePro external accounts': 'q2-corepro',
+};
 /** The simulator's default address, which the example files point at (`npm start` and `npm run simulator` use it). */
 const SIM_URL = 'http://127.0.0.1:8870';
 /** Every operation and resource node of every node set. */
@@ -327,12 +334,40 @@ describe('examples', () => {
     assert.equal(exampleBaseUrl('q2-platform-config', SIM_URL), SIM_URL);
   });
 
-  it('there is one example per action node, one folder per node set with examples, and the onboarding journey', () => {
-    assert.ok(files.includes('onboarding-journey.json'), 'examples/onboarding-journey.json');
-    const names = files.map((f) => path.posix.basename(f, '.json').replace(/^\d+-/, ''));
-    for (const spec of SPECS.values()) {
-      if (!spec.selectable) assert.ok(names.includes(spec.type.replace(/^q2-/, '')), `an example named after ${spec.type}`);
+  it('the names read well in Import ▸ Examples: sentence case, a two-digit order prefix in a folder, nothing awkward in a path', () => {
+    for (const file of files) {
+      const parts = file.replace(/\.json$/, '').split('/');
+      const base = parts.pop() as string;
+      for (const part of [...parts, base]) {
+        assert.match(part, /^(\d{2} )?[A-Z0-9][^/\\:*?"'<>|`]*$/, `${file}: "${part}" starts with a capital or digit, has no / \\ : * ? " ' < > | \``);
+        assert.equal(part, part.trim(), `${file}: no leading or trailing space`);
+        assert.doesNotMatch(part, /\s{2}/, `${file}: single spaces`);
+      }
+      if (parts.length) assert.match(base, /^\d{2} \S/, `${file}: a two-digit prefix orders it in its folder`);
+      assert.ok(parts.length <= 1, `${file}: one folder level at most`);
     }
+    for (const folder of new Set(files.filter((f) => f.includes('/')).map((f) => f.split('/')[0]))) {
+      const prefixes = files.filter((f) => f.startsWith(`${folder}/`)).map((f) => f.slice(folder.length + 1, folder.length + 3));
+      assert.deepEqual(
+        prefixes,
+        prefixes.map((_, i) => String(i + 1).padStart(2, '0')),
+        `${folder}: numbered 01, 02, … in order`,
+      );
+    }
+  });
+
+  it('there is one example per action node (named after its palette label), one folder per node set with examples, and the onboarding journey', () => {
+    assert.ok(files.includes('Onboarding journey.json'), 'examples/Onboarding journey.json');
+    const names = files.map((f) => tabLabel(f));
+    for (const set of NODE_SETS) {
+      const words = readWords(set.namespace);
+      for (const spec of nodeSpecs(set).filter((s) => !s.selectable)) {
+        const paletteLabel = word(words, `${spec.type}.paletteLabel`);
+        assert.ok(paletteLabel && names.includes(paletteLabel), `an example named after ${spec.type} (${paletteLabel})`);
+      }
+    }
+    const folders = new Set(files.filter((f) => f.includes('/')).map((f) => f.split('/')[0]));
+    assert.deepEqual([...folders].sort(), Object.keys(FOLDERS).sort(), 'the example folders');
     for (const file of files.filter((f) => f.includes('/'))) {
       const folder = file.split('/')[0];
       const sets = new Set(
@@ -340,8 +375,7 @@ describe('examples', () => {
           .nodes.filter((n) => SPECS.has(n.type) || isHandWritten(n))
           .map((n) => setOf(n).namespace),
       );
-      // a folder is named after its node set, optionally with a topic: billerdirect/, billerdirect-events/
-      assert.deepEqual([...sets], [`q2-${folder.replace(/-.*$/, '')}`], `${file}: the nodes of the folder's node set only`);
+      assert.deepEqual([...sets], [FOLDERS[folder]], `${file}: the nodes of the folder's node set only`);
     }
   });
 
@@ -350,12 +384,12 @@ describe('examples', () => {
       readExample(file)
         .nodes.filter((n) => n.type === 'q2-corepro-external-account')
         .map((n) => String(n.operation));
-    assert.deepEqual(ops('corepro/01-micro-deposit-journey.json'), ['initiate', 'verify', 'get']);
-    assert.deepEqual(ops('corepro/02-list-and-archive.json'), ['list', 'archive', 'list']);
-    assert.deepEqual(ops('corepro/03-create-with-tag.json'), ['create', 'getByTag']);
-    const journey = JSON.stringify(readExample('corepro/01-micro-deposit-journey.json').nodes);
+    assert.deepEqual(ops('CorePro external accounts/01 Micro-deposit journey.json'), ['initiate', 'verify', 'get']);
+    assert.deepEqual(ops('CorePro external accounts/02 List and archive.json'), ['list', 'archive', 'list']);
+    assert.deepEqual(ops('CorePro external accounts/03 Create with tag.json'), ['create', 'getByTag']);
+    const journey = JSON.stringify(readExample('CorePro external accounts/01 Micro-deposit journey.json').nodes);
     assert.ok(journey.includes('0.18') && journey.includes('0.28'), 'the journey verifies with the sandbox amounts 0.18 and 0.28');
-    const tagged = readExample('corepro/03-create-with-tag.json').nodes;
+    const tagged = readExample('CorePro external accounts/03 Create with tag.json').nodes;
     assert.ok(
       tagged.some((n) => n.type === 'function' && typeof n.func === 'string' && n.func.includes('Date.now()')),
       'a fresh tag on every run',
@@ -363,10 +397,11 @@ describe('examples', () => {
   });
 
   it('the Biller Direct examples: one per resource node, the bill-pay and card-swap journeys, fresh ids on every click', () => {
-    const bdFiles = files.filter((f) => f.startsWith('billerdirect/'));
+    const bdFiles = files.filter((f) => f.startsWith('Biller Direct/'));
     for (const spec of nodeSpecs(NODE_SETS.find((set) => set.connectionType === 'q2-billerdirect-config') as NodeSet)) {
+      // `q2-billerdirect-bill` → `Biller Direct/04 Bills.json`, `q2-billerdirect-auth` → `Biller Direct/03 Auth.json`
       const resource = spec.type.replace(/^q2-billerdirect-/, '');
-      const file = bdFiles.find((f) => f.endsWith(`-biller-direct-${resource}.json`));
+      const file = bdFiles.find((f) => new RegExp(`^Biller Direct/\\d{2} ${resource}s?\\.json$`, 'i').test(f));
       assert.ok(file, `an example for ${spec.type}`);
       assert.ok(
         readExample(file).nodes.some((n) => n.type === spec.type),
@@ -374,7 +409,7 @@ describe('examples', () => {
       );
     }
     const chains: Record<string, string[]> = {
-      'billerdirect/01-bill-pay-journey.json': [
+      'Biller Direct/01 Bill-pay journey.json': [
         'q2-billerdirect-client create',
         'q2-billerdirect-payment add',
         'q2-billerdirect-auth create',
@@ -383,7 +418,7 @@ describe('examples', () => {
         'q2-billerdirect-payment schedule',
         'q2-billerdirect-payment cancel',
       ],
-      'billerdirect/02-card-swap-journey.json': [
+      'Biller Direct/02 Card-swap journey.json': [
         'q2-billerdirect-client create',
         'q2-billerdirect-payment add',
         'q2-billerdirect-auth create',
@@ -416,11 +451,11 @@ describe('examples', () => {
       );
       for (const n of nodes.filter((x) => x.type === 'function')) assert.ok(!String(n.func).includes('apiKey'), 'no API key in a body');
     }
-    const billPay = JSON.stringify(readExample('billerdirect/01-bill-pay-journey.json').nodes);
+    const billPay = JSON.stringify(readExample('Biller Direct/01 Bill-pay journey.json').nodes);
     for (const part of ['64a000000000000000000001', "balance: '42.50'", 'dueDate: dueDate', "status: 'upcoming'", "recurring: 'disabled'", 'payDate']) {
       assert.ok(billPay.includes(part), `the bill-pay journey: ${part}`);
     }
-    assert.ok(JSON.stringify(readExample('billerdirect/02-card-swap-journey.json').nodes).includes("items: ['swap']"), 'the swap journey: items ["swap"]');
+    assert.ok(JSON.stringify(readExample('Biller Direct/02 Card-swap journey.json').nodes).includes("items: ['swap']"), 'the swap journey: items ["swap"]');
   });
 
   it('every node type of the pack appears in at least one example', () => {
@@ -430,7 +465,7 @@ describe('examples', () => {
   });
 
   it('the onboarding journey goes Get Token → Lookup Customer → Enrollment → Add External Account', () => {
-    const { nodes } = readExample('onboarding-journey.json');
+    const { nodes } = readExample('Onboarding journey.json');
     const chain = ['q2-get-token', 'q2-lookup-customer', 'q2-enrollment', 'q2-add-external-account'];
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const reaches = (from: FlowNode, type: string, seen = new Set<string>()): boolean =>
@@ -544,21 +579,21 @@ describe('examples', () => {
 
     // what the CorePro examples leave behind in the simulator, beyond successful responses
     const effects: Record<string, (sim: RunningSimulator, run: Run) => void> = {
-      'corepro/01-micro-deposit-journey.json': (sim, run) => {
+      'CorePro external accounts/01 Micro-deposit journey.json': (sim, run) => {
         const initiated = sim.helix.state.accounts.filter((r) => r.account.customerId === 1002);
         assert.equal(initiated.length, 1);
         assert.equal(initiated[0].account.status, 'Verified', 'verified with 0.18 and 0.28');
         const verify = run.requests.find((r) => r.path === '/externalAccount/verify');
         assert.deepEqual(verify?.body, { amount1: 0.18, amount2: 0.28, customerId: 1002, externalAccountId: initiated[0].account.externalAccountId });
       },
-      'corepro/02-list-and-archive.json': (sim, run) => {
+      'CorePro external accounts/02 List and archive.json': (sim, run) => {
         assert.equal(sim.helix.account(3001)?.status, 'Archived');
         assert.deepEqual(
           run.requests.map((r) => `${r.method} ${r.path}`),
           ['GET /externalAccount/list/1001', 'POST /externalAccount/archive', 'GET /externalAccount/list/1001'],
         );
       },
-      'corepro/03-create-with-tag.json': (sim, run) => {
+      'CorePro external accounts/03 Create with tag.json': (sim, run) => {
         const create = run.requests.find((r) => r.path === '/externalAccount/create');
         const tag = (create?.body as { tag?: unknown } | undefined)?.tag;
         assert.ok(typeof tag === 'string' && /^demo-\d+$/.test(tag), `a fresh tag: ${String(tag)}`);
@@ -580,7 +615,7 @@ describe('examples', () => {
         await helper.unload();
       }
       running().server.reset();
-      const flow = runnable(readExample('corepro/03-create-with-tag.json').nodes);
+      const flow = runnable(readExample('CorePro external accounts/03 Create with tag.json').nodes);
       const first = await runFlow(running(), flow, demoCredentials(flow));
       checkRun(flow, first);
       await helper.unload();
@@ -596,7 +631,7 @@ describe('examples', () => {
       const SEED_CLIENT = '64b000000000000000000001';
       const clientsNamed = (pattern: RegExp) => bd.state.clients.filter((c) => pattern.test(c.identifier));
       const checks: Record<string, (run: Run) => void> = {
-        'billerdirect/01-bill-pay-journey.json': (run) => {
+        'Biller Direct/01 Bill-pay journey.json': (run) => {
           const [client] = clientsNamed(/^billpay-\d+$/);
           assert.ok(client, 'a new client');
           const methods = bd.state.paymentMethods.filter((m) => m.clientId === client._id);
@@ -625,7 +660,7 @@ describe('examples', () => {
           const days = (Date.parse(String(body?.payDate)) - Date.now()) / 86_400_000;
           assert.ok(days > 2.9 && days < 3.1, `payDate three days ahead: ${String(body?.payDate)}`);
         },
-        'billerdirect/02-card-swap-journey.json': () => {
+        'Biller Direct/02 Card-swap journey.json': () => {
           const [client] = clientsNamed(/^swap-\d+$/);
           assert.ok(client, 'a new client');
           const [card] = bd.state.paymentMethods.filter((m) => m.clientId === client._id);
@@ -639,7 +674,7 @@ describe('examples', () => {
             [['swap']],
           );
         },
-        'billerdirect/03-biller-direct-auth.json': () => {
+        'Biller Direct/03 Auth.json': () => {
           const mine = bd.state.auths.filter((a) => a.clientId === SEED_CLIENT);
           assert.deepEqual(
             mine.map((a) => [a.companyId, a.status]),
@@ -650,7 +685,7 @@ describe('examples', () => {
             'the hold auth deleted, the MFA auth verified',
           );
         },
-        'billerdirect/06-biller-direct-payment.json': (run) => {
+        'Biller Direct/06 Payments.json': (run) => {
           assert.deepEqual(
             bd.state.paymentMethods.filter((m) => m.clientId === SEED_CLIENT).map((m) => m.method._id),
             ['64b000000000000000000101'],
@@ -658,7 +693,7 @@ describe('examples', () => {
           );
           assert.equal(run.requests.filter((r) => r.method === 'DELETE').length, 2);
         },
-        'billerdirect/07-biller-direct-client.json': () => {
+        'Biller Direct/07 Client.json': () => {
           const [client] = clientsNamed(/^client-\d+$/);
           assert.ok(client);
           assert.ok(
@@ -671,7 +706,7 @@ describe('examples', () => {
             ['grace-visa'],
           );
         },
-        'billerdirect/08-biller-direct-swap.json': () => {
+        'Biller Direct/08 Swap.json': () => {
           assert.deepEqual(
             bd.state.swaps.filter((x) => x.clientId === SEED_CLIENT).map((x) => [x.companyId, x.paymentMethodId, x.status]),
             [['64a00000000000000000000e', '64b000000000000000000101', 'completed']],
@@ -688,8 +723,8 @@ describe('examples', () => {
       }
       // a second click on each journey works on fresh data of its own
       for (const [file, pattern] of [
-        ['billerdirect/01-bill-pay-journey.json', /^billpay-\d+$/],
-        ['billerdirect/02-card-swap-journey.json', /^swap-\d+$/],
+        ['Biller Direct/01 Bill-pay journey.json', /^billpay-\d+$/],
+        ['Biller Direct/02 Card-swap journey.json', /^swap-\d+$/],
       ] as const) {
         running().server.reset();
         const flow = runnable(readExample(file).nodes);
@@ -729,7 +764,9 @@ describe('examples', () => {
         examples.map((e) => tabLabel(e.name)),
       );
       assert.ok(tabs.map((t) => t.label).includes('Get Token'));
-      assert.ok(tabs.map((t) => t.label).includes('Micro Deposit Journey'));
+      assert.ok(tabs.map((t) => t.label).includes('Micro-deposit journey'));
+      assert.ok(tabs.map((t) => t.label).includes('Onboarding journey'));
+      assert.equal(tabs.find((t) => t.label === 'Get Token')?.id, 'tab-q2-platform-01-get-token', 'a tab id made from the path');
       examples.forEach((ex, i) => {
         const onTab = flows
           .filter((n) => n.z === tabs[i].id)

@@ -66,8 +66,18 @@ async function checkRuntime(runtime: Runtime, sim: RunningSimulator, expected: {
 
   const modules = await getJson<string[]>(`${runtime.url}/library/examples/flows/`);
   assert.ok(modules.includes(pkg.name), `examples of ${pkg.name} are listed: ${JSON.stringify(modules)}`);
-  const listing = await getJson<unknown[]>(`${runtime.url}/library/examples/flows/${pkg.name}`);
-  assert.ok(listing.length > 0, 'at least one example is listed');
+  // Import ▸ Examples lists the folders and files of examples/ by name (a folder as its name, a file as {fn} without .json)
+  const listing = await getJson<Array<string | { fn: string }>>(`${runtime.url}/library/examples/flows/${pkg.name}`);
+  const top = fs.readdirSync(path.join(root, 'examples'), { withFileTypes: true });
+  assert.deepEqual(
+    listing.map((e) => (typeof e === 'string' ? `${e}/` : e.fn)).sort(),
+    top.map((e) => (e.isDirectory() ? `${e.name}/` : e.name.replace(/\.json$/, ''))).sort(),
+    'the examples are listed by their names',
+  );
+  // a nested example, its path URL-encoded (the names have spaces): the file's flow, as published
+  const nested = ['Q2 Platform', '01 Get Token'];
+  const flow = await getJson<unknown[]>(`${runtime.url}/library/examples/flows/${pkg.name}/${nested.map(encodeURIComponent).join('/')}`);
+  assert.deepEqual(flow, JSON.parse(fs.readFileSync(`${path.join(root, 'examples', ...nested)}.json`, 'utf8')), nested.join('/'));
 
   // deploy a flow with credentials, press its inject button, and see the request arrive at the simulator
   const flows = [

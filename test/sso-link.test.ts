@@ -302,6 +302,15 @@ describe('Biller Direct SSO link node (q2-billerdirect-sso-link)', () => {
       });
     }
 
+    it('the output property: the URL goes where the node says, msg.payload stays as it came', async () => {
+      await deploy({ outputProperty: 'sso.url' });
+      const outcome = await send({ payload: 'kept', config: { token: 'tok-out' } });
+      assert.ok(outcome.out, 'reached the output');
+      assert.equal(outcome.out.payload, 'kept');
+      const url = (outcome.out as Msg & { sso?: { url?: string } }).sso?.url;
+      assert.equal(url, `${HOSTS.connect.sandbox}/?token=tok-out`);
+    });
+
     it('allowOverrides off: msg.config is ignored (no token, no parameters from it); the node’s identifier is used', async () => {
       const sim = await deploy({ identifier: 'fixed-user', allowOverrides: false });
       const outcome = await send({ config: { token: 'msg-token', companyId: 'msg-company', product: 'cardswap' } });

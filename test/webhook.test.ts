@@ -9,7 +9,7 @@
  *  - JWE bodies (RSA-OAEP + A256GCM unless configured): the simulator's decrypt, tampered or disallowed ones get 400;
  *  - the bearer check, the body limit (413), malformed JSON and non-events (400);
  *  - duplicate suppression by `_id` in node context, with a window; no stale route after a redeploy;
- *  - the flows in examples/billerdirect-events/ (event router, MFA step, SSO link) against the simulator, its emitter
+ *  - the flows in examples/Biller Direct events/ (event router, MFA step, SSO link) against the simulator, its emitter
  *    posting to them.
  *
  * The test helper's `helper.url()` server does not serve RED.httpNode (node-red-node-test-helper gives each load a
@@ -762,6 +762,14 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
       await refusesEverything();
     });
 
+    it('a setting still ${NAME} (the variable not set): a red ring naming it at deploy, and 401 to every event', async () => {
+      delete process.env.Q2_TEST_UNSET_WINDOW;
+      await deploy({ keySource: 'keys', dedupeWindow: '${Q2_TEST_UNSET_WINDOW}' });
+      await waitFor(() => lastStatusOfN1()?.fill === 'red', 'a red status at deploy');
+      assert.equal(lastStatusOfN1()?.text, '${Q2_TEST_UNSET_WINDOW} not set');
+      await refusesEverything();
+    });
+
     it("the connection's partner keys chosen but no connection: a red ring at deploy, and 401 to every event", async () => {
       await deploy({ keySource: 'connection', connection: '' });
       await waitFor(() => lastStatusOfN1()?.fill === 'red', 'a red status at deploy');
@@ -988,7 +996,7 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
     });
   });
 
-  describe('examples/billerdirect-events against the simulator (its emitter posting to them)', () => {
+  describe('examples/Biller Direct events against the simulator (its emitter posting to them)', () => {
     const CORE = CORE_NODES;
     const CONNECTION_ID = 'billerdirect-simulator-connection';
     let seen = new Map<string, Msg[]>();
@@ -996,7 +1004,7 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
     /** Loads an example unchanged but for its connection's base URL (the simulator's port); listens to every debug node. */
     async function loadExample(file: string): Promise<{ sim: RunningSimulator; flow: FlowNode[] }> {
       const { sim } = ctx;
-      const { nodes } = readExample(`billerdirect-events/${file}`);
+      const { nodes } = readExample(`Biller Direct events/${file}`);
       const connections = nodes.filter((n) => n.type === 'q2-billerdirect-config');
       assert.deepEqual(
         connections.map((n) => [n.id, n.baseUrl]),
@@ -1027,8 +1035,8 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
     const at = (id: string): Msg[] => seen.get(id) ?? [];
     const total = (): number => [...seen.values()].reduce((n, l) => n + l.length, 0);
 
-    it('01-event-router: each of the 14 documented types reaches its own debug node, any other type "otherwise"', async () => {
-      const { sim, flow } = await loadExample('01-event-router.json');
+    it('01 Event router: each of the 14 documented types reaches its own debug node, any other type "otherwise"', async () => {
+      const { sim, flow } = await loadExample('01 Event router.json');
       const hook = flow.find((n) => n.type === 'q2-billerdirect-webhook');
       assert.equal(hook?.url, '/q2/events');
       const rules = (flow.find((n) => n.type === 'switch')?.rules ?? []) as Array<{ t: string; v?: string }>;
@@ -1063,8 +1071,8 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
       ['testmfacode', 2],
       ['testmfaprompt', 1],
     ] as const) {
-      it(`02-mfa-step: the MFA event (${username}) is answered by BD Auth step; the auth becomes verified`, async () => {
-        const { sim } = await loadExample('02-mfa-step.json');
+      it(`02 MFA step: the MFA event (${username}) is answered by BD Auth step; the auth becomes verified`, async () => {
+        const { sim } = await loadExample('02 MFA step.json');
         sim.webhooks.configure({ url: `${base}/q2/mfa` });
         let clientId: string;
         if (username === 'testmfaquestion') {
@@ -1114,8 +1122,8 @@ describe('Biller Direct webhook node (q2-billerdirect-webhook)', function () {
       });
     }
 
-    it('03-sso-link: the link opens sandbox Connect with the token create-token issued and the parameters given', async () => {
-      const { sim } = await loadExample('03-sso-link.json');
+    it('03 SSO link: the link opens sandbox Connect with the token create-token issued and the parameters given', async () => {
+      const { sim } = await loadExample('03 SSO link.json');
       helper.getNode('bde3-inject').receive({});
       await waitFor(() => at('bde3-link').length > 0 || at('bde3-errors').length > 0, 'the link');
       assert.deepEqual(

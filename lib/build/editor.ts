@@ -15,6 +15,7 @@ import { PATTERNS } from '../request/validate';
 import { BILLER_DIRECT_HOSTS } from '../billerdirect/connection';
 import { HELIX_HOSTS } from '../corepro/connection';
 import { ssoSpec } from '../billerdirect/sso';
+import { DYNAMIC_TYPES, literalTypes } from '../node-red/typed-params';
 
 /**
  * Runtime constants the hand-written editors use, written in where they say `Q2_CONST_<NAME>`: the hosts and
@@ -84,13 +85,30 @@ function defaultsFor(set: NodeSet, spec: NodeSpec): string {
   if (spec.selectable) lines.push(`operation: { value: '${spec.operations[0].name}', required: true }`);
   for (const p of nodeParams(spec)) {
     if (p.sensitive) continue;
-    const kind = validated[p.type];
+    // a TypedInput: the value and, in <key>Type, its type (a literal type by default: old flows have none)
     const value = p.type === 'boolean' ? 'false' : "''";
-    lines.push(kind ? `${p.key}: { value: ${value}, validate: function (v) { return Q2Editor.valid('${kind}', v); } }` : `${p.key}: { value: ${value} }`);
+    lines.push(`${p.key}: { value: ${value}, validate: function (v) { return Q2Editor.validTyped('${validated[p.type] ?? ''}', v, '${p.key}', this); } }`);
+    lines.push(`${p.key}Type: { value: '${literalTypes(p)[0]}' }`);
   }
   const withBody = spec.operations.find((op) => op.body);
-  if (withBody?.body) lines.push(`dataProperty: { value: '${withBody.body.defaultProperty}', required: true }`);
+  if (withBody?.body)
+    lines.push(`dataProperty: { value: '${withBody.body.defaultProperty}', required: true, validate: function (v) { return Q2Editor.validProperty(v); } }`);
+  // not required: a node saved before it had one (and not opened since) writes to msg.payload
+  lines.push(`outputProperty: { value: 'payload', validate: function (v) { return v === undefined || v === '' || Q2Editor.validProperty(v); } }`);
   return lines.map((l) => `      ${l}`).join(',\n');
+}
+
+/** What the panel's script needs to make each non-secret param a TypedInput: its key, its types, the enum's options. */
+function typedFields(words: Words, spec: NodeSpec): string {
+  const fields = nodeParams(spec)
+    .filter((p) => !p.sensitive)
+    .map((p) => {
+      const field: Record<string, unknown> = { key: p.key, types: [...literalTypes(p), ...DYNAMIC_TYPES] };
+      if (p.type === 'enum') field.options = ['', ...(p.enum ?? [])];
+      if (p.type === 'enum') field.blank = paramKey(words, spec, p.key, 'blank');
+      return field;
+    });
+  return JSON.stringify(fields).replace(/"/g, "'");
 }
 
 function credentialsFor(spec: NodeSpec): string {
@@ -114,7 +132,7 @@ function canvasLabel(spec: NodeSpec): string {
     }`;
 }
 
-function registration(set: NodeSet, spec: NodeSpec): string {
+function registration(set: NodeSet, words: Words, spec: NodeSpec): string {
   const label = `${spec.type}.paletteLabel`;
   return `  RED.nodes.registerType('${spec.type}', {
     category: '${set.category}',
@@ -131,7 +149,7 @@ ${credentialsFor(spec)}
     paletteLabel: function () { return this._('${label}'); },
     label: ${canvasLabel(spec)},
     labelStyle: function () { return this.name ? 'node_label_italic' : ''; },
-    oneditprepare: function () { Q2Editor.prepare({ dataProperty: ${bodyOps(spec).length ? 'true' : 'false'} }); }
+    oneditprepare: function () { Q2Editor.prepare(this, { dataProperty: ${bodyOps(spec).length ? 'true' : 'false'}, params: ${typedFields(words, spec)} }); }
   });`;
 }
 
@@ -147,25 +165,13 @@ function opsUsing(spec: NodeSpec, key: string): string[] | undefined {
 
 function paramRow(words: Words, spec: NodeSpec, p: ParamSpec): string {
   const ops = opsUsing(spec, p.key);
-  const op = spec;
   const id = `node-input-${p.key}`;
-  const label = `<label for="${id}"><span data-i18n="${paramKey(words, op, p.key, 'label')}"></span></label>`;
-  if (p.type === 'boolean') {
-    return row(
-      `<label>&nbsp;</label><label for="${id}" style="width:auto"><input type="checkbox" id="${id}" style="display:inline-block;width:auto;vertical-align:top;"> <span data-i18n="${paramKey(words, op, p.key, 'checkbox')}"></span></label>`,
-      ops,
-    );
-  }
-  if (p.type === 'enum') {
-    const options = [
-      `<option value="" data-i18n="${paramKey(words, op, p.key, 'blank')}"></option>`,
-      ...(p.enum ?? []).map((v) => `<option value="${esc(v)}">${esc(v)}</option>`),
-    ];
-    return row(`${label}\n    <select id="${id}" style="width:70%">${options.join('')}</select>`, ops);
-  }
-  const placeholder =
-    word(words, paramKey(words, op, p.key, 'placeholder')) !== undefined ? ` data-i18n="[placeholder]${paramKey(words, op, p.key, 'placeholder')}"` : '';
-  return row(`${label}\n    <input type="${p.sensitive ? 'password' : 'text'}" id="${id}" style="width:70%"${placeholder}>`, ops);
+  const label = `<label for="${id}"><span data-i18n="${paramKey(words, spec, p.key, 'label')}"></span></label>`;
+  const placeholderKey = paramKey(words, spec, p.key, 'placeholder');
+  const placeholder = word(words, placeholderKey) !== undefined ? ` data-i18n="[placeholder]${placeholderKey}"` : '';
+  if (p.sensitive) return row(`${label}\n    <input type="password" id="${id}" style="width:70%"${placeholder}>`, ops);
+  // a TypedInput (lib/build/editor-client.ts): the value, and its type in the hidden <key>Type
+  return row(`${label}\n    <input type="text" id="${id}" style="width:70%"${placeholder}>\n    <input type="hidden" id="${id}Type">`, ops);
 }
 
 function template(words: Words, spec: NodeSpec): string {
@@ -197,6 +203,11 @@ function template(words: Words, spec: NodeSpec): string {
   }
   rows.push(
     row(
+      `<label for="node-input-outputProperty"><i class="fa fa-sign-out"></i> <span data-i18n="common.params.outputProperty.label"></span></label>\n    <input type="text" id="node-input-outputProperty" style="width:70%">`,
+    ),
+  );
+  rows.push(
+    row(
       `<label>&nbsp;</label><label for="node-input-allowOverrides" style="width:auto"><input type="checkbox" id="node-input-allowOverrides" style="display:inline-block;width:auto;vertical-align:top;"> <span data-i18n="common.params.allowOverrides.checkbox"></span></label>`,
     ),
   );
@@ -209,7 +220,9 @@ export function editorHtml(set: NodeSet, words: Words): string {
     `<!-- Generated by lib/build/editor.ts from the ${set.namespace} operation descriptions in lib/: do not edit. -->`,
     EDITOR_STYLE,
     `<script type="text/javascript">\n(function () {\n  ${client}\n})();\n</script>`,
-    ...nodeSpecs(set).map((spec) => `<script type="text/javascript">\n(function () {\n${registration(set, spec)}\n})();\n</script>\n${template(words, spec)}`),
+    ...nodeSpecs(set).map(
+      (spec) => `<script type="text/javascript">\n(function () {\n${registration(set, words, spec)}\n})();\n</script>\n${template(words, spec)}`,
+    ),
   ].join('\n\n');
 }
 
@@ -284,7 +297,7 @@ function helpFor(set: NodeSet, words: Words, spec: NodeSpec): string {
   keys.push(...nodeParams(spec).map((p) => dt(`config.${p.key}`, type(p), !required(p.key), paramHelp(words, ns, spec, p))));
   if (bearer) keys.push(dt('config.accessToken', typeOf('string'), true, c('accessToken')));
   const outputs = [
-    dt('payload', typeOf('object'), false, isToken ? need(words, `${spec.type}.payload`, ns) : c('payloadOut')),
+    dt('payload', typeOf('object'), false, `${isToken ? need(words, `${spec.type}.payload`, ns) : c('payloadOut')} ${c('outputNote')}`),
     dt('statusCode', 'number', false, c('statusCode')),
     dt('q2', typeOf('object'), false, c('q2')),
   ];
@@ -308,6 +321,7 @@ ${outputs.join('\n')}
 </dl>
 <h3>${c('details')}</h3>
 ${need(words, `${spec.type}.details`, ns)}
+<p>${c('typedInputs')}</p>
 ${requests}
 <h4>${c('errors')}</h4>
 <p>${c('errorsText')}</p>
@@ -369,7 +383,10 @@ export function connectionHelp(words: Words): { properties: string; details: str
   ].join('\n');
   const paragraphs = (words as Record<string, unknown>).reliability;
   if (!Array.isArray(paragraphs)) throw new Error('q2-common.json: connection.reliability is missing');
-  const details = `<h4>${text('reliabilityTitle')}</h4>\n${paragraphs.map((p) => `<p>${String(p)}</p>`).join('\n')}`;
+  const details = [
+    `<h4>${text('envTitle')}</h4>\n<p>${text('env')}</p>`,
+    `<h4>${text('reliabilityTitle')}</h4>\n${paragraphs.map((p) => `<p>${String(p)}</p>`).join('\n')}`,
+  ].join('\n');
   return { properties, details };
 }
 
@@ -459,6 +476,50 @@ function main(): void {
     fs.writeFileSync(path.join(out, 'locales', 'en-US', `${set.namespace}.json`), `${JSON.stringify(words, null, 2)}\n`);
     fs.writeFileSync(path.join(out, `${set.namespace}.html`), editorHtml(set, words));
     fs.writeFileSync(path.join(out, 'locales', 'en-US', `${set.namespace}.html`), helpHtml(set, words));
+  }
+  writeRuntimeWords();
+}
+
+/**
+ * The sections of q2-common.json that only the build and the editor read: `editor` (merged into each node set's words
+ * as `common`) and `connection` (the connection dialogs' rows and help). The others are runtime texts (lib/i18n.ts).
+ */
+const EDITOR_ONLY_SECTIONS = ['editor', 'connection'];
+
+/** A language's runtime texts: its q2-common.json without the editor-only sections. */
+export function runtimeWords(common: Words): Words {
+  return Object.fromEntries(Object.entries(common).filter(([section]) => !EDITOR_ONLY_SECTIONS.includes(section)));
+}
+
+/**
+ * A node file's words with the runtime texts added at the top level, where its scoped `RED._('status.ok')` finds them.
+ * A section name the file already uses would change what the editor reads: that fails the build.
+ */
+export function withRuntimeWords(file: string, words: Words, runtime: Words): Words {
+  const clash = Object.keys(runtime).filter((section) => section in words);
+  if (clash.length) throw new Error(`locales: ${file}.json has top-level ${clash.join(', ')}, the name of a q2-common.json runtime section`);
+  return { ...words, ...runtime };
+}
+
+/**
+ * For every language with a q2-common.json (locales/<lang>/), its runtime texts merged into the catalogue of every
+ * node file (dist/nodes/locales/<lang>/<file>.json, which Node-RED loads for dist/nodes/<file>.js). A node file
+ * without words of its own in that language gets the runtime texts alone; the rest falls back to en-US.
+ */
+function writeRuntimeWords(): void {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+  const files = Object.values(pkg['node-red'].nodes).map((file) => path.basename(file, '.js'));
+  for (const lang of fs.readdirSync(path.join(root, 'locales'))) {
+    const common = path.join(root, 'locales', lang, 'q2-common.json');
+    if (!fs.existsSync(common)) continue;
+    const runtime = runtimeWords(JSON.parse(fs.readFileSync(common, 'utf8')) as Words);
+    const dir = path.join(out, 'locales', lang);
+    for (const file of files) {
+      const target = path.join(dir, `${file}.json`);
+      // written (or copied from locales/) by this build when the source has the file; otherwise a stale output
+      const words = fs.existsSync(path.join(root, 'locales', lang, `${file}.json`)) ? (JSON.parse(fs.readFileSync(target, 'utf8')) as Words) : {};
+      fs.writeFileSync(target, `${JSON.stringify(withRuntimeWords(file, words, runtime), null, 2)}\n`);
+    }
   }
 }
 

@@ -66,7 +66,7 @@ export function exampleConnection(type: string): ExampleConnection | undefined {
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
 export interface Example {
-  /** path relative to examples/, with `/` separators, e.g. `platform/01-get-token.json` */
+  /** path relative to examples/, with `/` separators, e.g. `Q2 Platform/01 Get Token.json` (the Import menu shows it without `.json`) */
   name: string;
   nodes: FlowNode[];
 }
@@ -116,14 +116,15 @@ export function isConfigNode(node: FlowNode): boolean {
   return !('x' in node) && !('wires' in node);
 }
 
-/** `platform/01-get-token.json` → `Get Token`; `onboarding-journey.json` → `Onboarding Journey`. */
+/**
+ * The file name as the Import menu shows it, without its order prefix: `Q2 Platform/01 Get Token.json` → `Get Token`,
+ * `Biller Direct/01 Bill-pay journey.json` → `Bill-pay journey`, `Onboarding journey.json` → `Onboarding journey`.
+ */
 export function tabLabel(name: string): string {
-  const base = path.posix.basename(name, '.json').replace(/^\d+[\s_-]*/, '');
-  return base
-    .split(/[\s_-]+/)
-    .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(' ');
+  return path.posix
+    .basename(name, '.json')
+    .replace(/^\d+\s+/, '')
+    .trim();
 }
 
 function slug(text: string): string {

@@ -95,6 +95,8 @@ export interface NamedRequest extends RequestSpec {
 export interface ResolvedValue {
   value: unknown;
   source: 'msg' | 'node' | 'connection' | 'default';
+  /** for a node value read through a TypedInput: where from (`flow.customer`, `env.Q2_USER`, `JSONata`) */
+  from?: string;
 }
 
 export type Resolved = Record<string, ResolvedValue>;

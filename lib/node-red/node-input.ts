@@ -52,6 +52,8 @@ export interface InputOptions {
   connection?: Connection;
   /** a message property other than payload that held the request body, to mask as well */
   dataProperty?: { get(msg: Q2Message): unknown; set(msg: Q2Message, value: unknown): void };
+  /** where the result (or the server's error body) goes, when not msg.payload: the node's output property */
+  output?: { set(msg: Q2Message, value: unknown): void };
 }
 
 type Outcome = { ok: true; result: OperationResult } | { ok: false; error: Q2Error };
@@ -133,7 +135,8 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
   };
 
   function toOutput(message: Q2Message, result: OperationResult, send: (msg: Q2Message) => void, done: (err?: Error) => void): void {
-    message.payload = result.payload;
+    if (options.output) options.output.set(message, result.payload);
+    else message.payload = result.payload;
     message.statusCode = result.statusCode;
     message.q2 = result.q2;
     if (result.configPatch) {
@@ -149,8 +152,11 @@ export function wireInput(node: Node, status: StatusTracker, options: InputOptio
     const connectionSecrets = options.connection?.secrets() ?? [];
     const own = [...job.secrets, ...job.bodies.flatMap(sensitiveValues)].filter((value) => value.length >= MIN_SECRET);
     const secrets = own.length ? [...connectionSecrets, ...own].sort((a, b) => b.length - a.length) : connectionSecrets;
-    if (err.body !== undefined) message.payload = own.length ? maskData(err.body, secrets) : err.body;
+    const body = err.body === undefined ? undefined : own.length ? maskData(err.body, secrets) : err.body;
+    // the input payload never reaches Catch unmasked: replaced by the server's body, or masked beside it
+    if (body !== undefined && !options.output) message.payload = body;
     else message.payload = maskData(message.payload, secrets);
+    if (body !== undefined && options.output) options.output.set(message, body);
     if (options.dataProperty) options.dataProperty.set(message, maskData(options.dataProperty.get(message), secrets));
     if (err.statusCode !== undefined) message.statusCode = err.statusCode;
     if (err.q2) message.q2 = err.q2;

@@ -20,6 +20,7 @@ import { keepMostSpecific, OperationNodeDef, own, present, readOverrides, resolv
 import { compileBody, compileParams } from '../request/validate';
 import { OperationResult, Q2Message, RunContext, wireInput } from './node-input';
 import { StatusTracker } from './status';
+import { TypedParams } from './typed-params';
 
 /** A config node that carries a connection. */
 export type ConnectionNode = Node & { q2?: Connection; q2Problem?: string; q2ProblemStatus?: string };
@@ -86,15 +87,20 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     const { connection, problem, problemStatus } = usableConnection(RED, def.connection, set.connectionType);
     const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
     // shown as soon as the flow starts, not at the first message
+    const typed = new TypedParams(RED, node, def, nodeParams(spec));
     if (problemStatus) status.problem(problemStatus);
+    else if (typed.problem) status.problem(t('status.badSetting'));
     else if (connection?.missingCredentials) status.notice(t('status.noCredentials'));
+    if (typed.problem) node.error(`${label}: ${typed.problem}`);
 
     async function run(msg: Q2Message, ctx: RunContext): Promise<OperationResult> {
       if (!connection) throw new Q2Error(problem ?? t('errors.noConnection'), { kind: 'config', status: problemStatus ?? t('status.noConnection') });
       const overrides = readOverrides(msg, allowOverrides);
       const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
       ctx.operation(op.name);
-      const resolved = keepMostSpecific(resolveParams(op.params, def, nodeCredentials, overrides, connection), op.exactlyOne);
+      // msg.config wins: a key it sets is not evaluated from the node's TypedInput at all
+      const fromNode = await typed.values(msg, op.params, (key) => overrides !== undefined && present(own(overrides, key)));
+      const resolved = keepMostSpecific(resolveParams(op.params, fromNode.values, nodeCredentials, overrides, connection, fromNode.origins), op.exactlyOne);
       for (const p of op.params) if (p.sensitive) ctx.secret(resolved[p.key]?.value);
       const effective = validateParams(resolved);
       let userToken: string | undefined;
@@ -121,6 +127,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     }
 
     const property = def.dataProperty && def.dataProperty !== 'payload' ? def.dataProperty : undefined;
+    const output = typeof def.outputProperty === 'string' && def.outputProperty.trim() && def.outputProperty !== 'payload' ? def.outputProperty : undefined;
     wireInput(
       node,
       status,
@@ -132,6 +139,13 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
               get: (m) => readProperty((m2, p) => RED.util.getMessageProperty(m2, p), m, property),
               set: (m, v) => {
                 if (v !== undefined) RED.util.setMessageProperty(m, property, v, false);
+              },
+            }
+          : undefined,
+        output: output
+          ? {
+              set: (m, v) => {
+                RED.util.setMessageProperty(m, output, v, true);
               },
             }
           : undefined,

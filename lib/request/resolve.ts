@@ -17,6 +17,8 @@ export interface OperationNodeDef extends NodeDef {
   connection?: string;
   allowOverrides?: boolean;
   dataProperty?: string;
+  /** the message property the result goes to (default payload) */
+  outputProperty?: string;
   [property: string]: unknown;
 }
 
@@ -54,20 +56,26 @@ export function keepMostSpecific(resolved: Resolved, keys: readonly string[] | u
   return kept;
 }
 
+/**
+ * `node` holds the node's values (its properties, or their TypedInput values evaluated for this message, see
+ * lib/node-red/typed-params.ts); `origins` says where an evaluated one was read from (`flow.customer`), for errors.
+ */
 export function resolveParams(
   params: readonly ParamSpec[],
-  def: OperationNodeDef,
+  node: Record<string, unknown>,
   credentials: Record<string, unknown>,
   overrides: Record<string, unknown> | undefined,
   connection: Defaults | undefined,
+  origins: Record<string, string> = {},
 ): Resolved {
   const resolved: Resolved = {};
   for (const p of params) {
     const fromMsg = overrides ? own(overrides, p.key) : undefined;
-    const fromNode = p.sensitive ? credentials[p.key] : def[p.key];
+    const fromNode = p.sensitive ? credentials[p.key] : node[p.key];
     const fromConnection = p.fallback ? connection?.defaultFor(p.fallback) : undefined;
     if (present(fromMsg)) resolved[p.key] = { value: fromMsg, source: 'msg' };
-    else if (present(fromNode)) resolved[p.key] = { value: fromNode, source: 'node' };
+    else if (present(fromNode))
+      resolved[p.key] = origins[p.key] ? { value: fromNode, source: 'node', from: origins[p.key] } : { value: fromNode, source: 'node' };
     else if (present(fromConnection)) resolved[p.key] = { value: fromConnection, source: 'connection' };
     else if (p.default !== undefined) resolved[p.key] = { value: p.default, source: 'default' };
   }

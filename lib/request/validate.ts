@@ -93,6 +93,8 @@ function fieldName(p: ParamSpec, resolved: Resolved): string {
   const source = resolved[p.key]?.source;
   if (source === 'msg') return `msg.config.${p.key}`;
   if (source === 'connection') return t('validation.connectionField', { key: p.key });
+  const from = resolved[p.key]?.from;
+  if (from) return t('validation.typedField', { key: p.key, from });
   return t('validation.nodeField', { key: p.key });
 }
 

@@ -142,9 +142,23 @@ export class Editor {
 
   /** Types into a text input or textarea (replacing its value), as a user does: the editor validates on keyup. */
   async fill(id: string, value: string): Promise<void> {
-    const input = this.page.locator(`[id="${id}"]`);
+    const field = this.page.locator(`[id="${id}"]`);
+    // a TypedInput hides its input: a user types into the one it shows beside it
+    const typed = await field.evaluate((el) => el.classList.contains('red-ui-typedInput'));
+    const input = typed ? this.page.locator(`[id="${id}"] + .red-ui-typedInput-container input.red-ui-typedInput-input`) : field;
     await input.fill(value);
     await input.dispatchEvent('change');
+  }
+
+  /** The value of an input, hidden or not (a TypedInput's type field). */
+  value(id: string): Promise<string> {
+    return this.page.locator(`[id="${id}"]`).inputValue();
+  }
+
+  /** Chooses a TypedInput's type from its type menu, as a user does (e.g. `flow`). */
+  async pickType(id: string, type: string): Promise<void> {
+    await this.page.locator(`[id="${id}"] + .red-ui-typedInput-container button.red-ui-typedInput-type-select`).click();
+    await this.page.locator(`.red-ui-typedInput-options a[value="${type}"]`).filter({ visible: true }).first().click();
   }
 
   /**

@@ -41,6 +41,8 @@ export interface Plan {
   late?: RowSwitch[];
   /** password inputs and key textareas, and what is typed into them (or, with `upload`, read from a file by that file input) */
   secrets: Array<{ id: string; value: string; upload?: string }>;
+  /** TypedInputs switched to a type that reads per message (e.g. flow): the value is then a key, not a literal to check */
+  typed?: Array<{ id: string; type: string; value: string }>;
   /** further values entered before Done (selects and checkboxes by value), in order, after the checks and switches */
   fill: Array<{ id: string; value: string | boolean }>;
   /** after save and reopen: elements whose text says a key is stored, and the word it must show */
@@ -85,13 +87,17 @@ function generatedPlan(spec: NodeSpec, connectionType: string): Plan {
       })
     : [];
   // the last operation's rows are shown after the switches: the checks run on those
+  const shownChecks = spec.selectable ? checks.filter((c) => switches[switches.length - 1].shown.includes(c.id)) : checks;
+  const typedId = shownChecks.find((c) => c.invalid.includes('abc'))?.id;
   return {
     type: spec.type,
     prefix: p,
     connection: { type: connectionType, required: true },
     required: [],
-    checks: spec.selectable ? checks.filter((c) => switches[switches.length - 1].shown.includes(c.id)) : checks,
+    checks: shownChecks,
     switches,
+    // a field whose literal must be an id, read from flow context instead: a key such as `customer.abc` is valid
+    typed: typedId ? [{ id: typedId, type: 'flow', value: 'customer.abc' }] : [],
     secrets: params
       .filter((q) => q.sensitive && (!spec.selectable || switches[switches.length - 1].shown.includes(id(p, q.key))))
       .map((q) => ({
@@ -214,8 +220,8 @@ export function plans(keys: Keys, simUrl: string): Map<string, Plan> {
       { id: w('oauthPath'), invalid: ['/q2/browser-events', 'has space'], valid: '/q2/browser-oauth' },
       { id: w('oauthLifetime'), invalid: ['30', '86401', 'abc'], valid: '900' },
       { id: w('jwksPath'), invalid: ['has space'], valid: '/q2/browser-jwks' },
-      { id: w('dedupeWindow'), invalid: ['abc'], valid: '3600' },
-      { id: w('maxBodyKb'), invalid: ['abc'], valid: '256' },
+      { id: w('dedupeWindow'), invalid: ['abc', '-1'], valid: '${Q2_DEDUPE_WINDOW}' },
+      { id: w('maxBodyKb'), invalid: ['abc', '0'], valid: '256' },
     ],
     switches: [
       {
