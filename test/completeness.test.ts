@@ -35,6 +35,7 @@ import { NODE_SETS } from '../lib/model/registry';
 import { compileParams } from '../lib/request/validate';
 import { BillerDirectSim, HelixSim, PlatformSim } from '../lib/simulator';
 import { coreproNodeSet } from '../lib/corepro/node-set';
+import { platformNodeSet } from '../lib/platform/node-set';
 
 type Words = Parameters<typeof helpHtml>[1];
 
@@ -260,7 +261,13 @@ describe('completeness: every operation in the tables has words, a simulator rou
       NODE_SETS.map((s) => s.namespace),
       ['q2-platform', 'q2-billerdirect', 'q2-corepro'],
     );
-    assert.equal(operationsOf(NODE_SETS, words).length, 8 + 30 + 8, '8 Platform actions, 30 Biller Direct and 8 CorePro operations');
+    const caliper = platformNodeSet.resources?.reduce((n, r) => n + r.operations.length, 0) ?? 0;
+    assert.ok(caliper >= 3, 'the Caliper resource nodes are read');
+    assert.equal(
+      operationsOf(NODE_SETS, words).length,
+      8 + caliper + 30 + 8,
+      '8 Platform actions, the Caliper operations, 30 Biller Direct and 8 CorePro operations',
+    );
     assert.ok(routes.routes.length >= 46, `simulator routes: ${routes.routes.length}`);
     assert.ok(testTexts.length >= 10 && !testTexts.some((t) => t.name.endsWith(THIS_FILE)), 'test files');
     assert.ok(examples.length >= 20, 'example files');

@@ -72,6 +72,8 @@ const SENSITIVE_KEYS = [
 const SUCCESS: Record<string, (payload: Record<string, unknown>, node: FlowNode, where: string) => void> = {
   'q2-platform': (payload, node, where) => {
     if (node.type === 'q2-get-token') assert.equal(typeof payload.access_token, 'string', `${where}: a token`);
+    // GetUsage's success body is not enveloped (CALIPER §3.5)
+    else if (Array.isArray(payload.GetUsage)) assert.ok(payload.GetUsage.length > 0, `${where}: usage`);
     else assert.equal(payload.success, true, `${where}: success`);
   },
   'q2-corepro': (payload, _node, where) => {
@@ -294,12 +296,15 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
       }
     }
     const op = requestOf(node);
+    // a passthrough (Cust) sends the method its node chose
+    const chosen = op.methodParam ? node[op.methodParam] : undefined;
+    const methodOf = (request: typeof op): string => (typeof chosen === 'string' && chosen ? chosen : request.method);
     // the path follows the connection's base URL: the simulator's address, plus `/v1` for Biller Direct
     const fullPath = `${connectionFor(setOf(node)).basePath ?? ''}${op.path}`;
     const pattern = pathPattern(fullPath);
     assert.ok(
-      run.requests.some((r) => r.method === op.method && pattern.test(r.path)),
-      `the simulator answered ${op.method} ${fullPath} for ${label(node)}`,
+      run.requests.some((r) => r.method === methodOf(op) && pattern.test(r.path)),
+      `the simulator answered ${methodOf(op)} ${fullPath} for ${label(node)}`,
     );
   }
 }

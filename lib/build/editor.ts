@@ -74,7 +74,7 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const validated: Partial<Record<ParamSpec['type'], string>> = { id: 'id', url: 'url', list: 'list' };
+const validated: Partial<Record<ParamSpec['type'], string>> = { id: 'id', url: 'url', list: 'list', number: 'number' };
 
 function bodyOps(spec: NodeSpec): string[] {
   return spec.operations.filter((op) => op.body).map((op) => op.name);
@@ -421,12 +421,13 @@ export function withConnectionWords(type: string, words: Words, connection: Word
   return merge({ [type]: { label: typeof labels === 'object' && !Array.isArray(labels) ? labels : {} } }, words);
 }
 
-function copyDir(from: string, to: string): void {
+function copyDir(from: string, to: string, skip: (name: string) => boolean = () => false): void {
   if (!fs.existsSync(from)) return;
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, entry.name);
-    if (entry.isDirectory()) copyDir(src, path.join(to, entry.name));
+    if (entry.isDirectory() && skip(entry.name)) continue;
+    if (entry.isDirectory()) copyDir(src, path.join(to, entry.name), skip);
     else fs.copyFileSync(src, path.join(to, entry.name));
   }
 }
@@ -445,16 +446,31 @@ function merge(base: Words, over: Words): Words {
   return out;
 }
 
-/** A node set's words: the shared editor words of q2-common.json (as `common`), then the set's own. */
+/**
+ * A node set's words: the shared editor words of q2-common.json (as `common`), then the set's own
+ * (`<namespace>.json`), then those of its parts, `locales/en-US/<namespace>/*.json` in name order (one file per
+ * resource node of a large set, such as the Caliper areas of q2-platform).
+ */
 export function readWords(namespace: string): Words {
   const shared = readJson('q2-common.json').editor;
-  return merge({ common: typeof shared === 'object' ? shared : {} }, readJson(`${namespace}.json`));
+  let words = merge({ common: typeof shared === 'object' ? shared : {} }, readJson(`${namespace}.json`));
+  const parts = path.join(root, 'locales', 'en-US', namespace);
+  if (fs.existsSync(parts)) {
+    for (const file of fs
+      .readdirSync(parts)
+      .filter((f) => f.endsWith('.json'))
+      .sort())
+      words = merge(words, readJson(path.join(namespace, file)));
+  }
+  return words;
 }
 
 function main(): void {
   fs.mkdirSync(out, { recursive: true });
   copyDir(path.join(root, 'icons'), path.join(out, 'icons'));
-  copyDir(path.join(root, 'locales'), path.join(out, 'locales'));
+  // a node set's word parts (locales/<lang>/<namespace>/) are merged into its catalogue below, not shipped
+  const namespaces = new Set(NODE_SETS.map((set) => set.namespace));
+  copyDir(path.join(root, 'locales'), path.join(out, 'locales'), (name) => namespaces.has(name));
   const connection = readJson('q2-common.json').connection;
   if (typeof connection !== 'object' || Array.isArray(connection)) throw new Error('q2-common.json: connection is missing');
   for (const file of fs.readdirSync(path.join(root, 'nodes'))) {

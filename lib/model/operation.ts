@@ -5,10 +5,13 @@
  */
 import type { JSONSchemaType } from 'ajv';
 
-export type ParamType = 'string' | 'id' | 'boolean' | 'enum' | 'url' | 'list';
+export type ParamType = 'string' | 'id' | 'boolean' | 'enum' | 'url' | 'list' | 'number';
 
-/** Where a parameter's value goes. `setting` values steer the request (base URL, version) but are not sent. */
-export type ParamPlace = 'path' | 'query' | 'body' | 'form' | 'setting';
+/**
+ * Where a parameter's value goes. `setting` values steer the request (base URL, version, the method of a
+ * passthrough) but are not sent; `header` values are sent as request headers (named `wire ?? key`).
+ */
+export type ParamPlace = 'path' | 'query' | 'header' | 'body' | 'form' | 'setting';
 
 /** Connection-level values a blank parameter falls back to. */
 export type ConnectionDefault = 'baseUrl' | 'apiVersion' | 'clientId' | 'clientSecret' | 'grantType' | 'scope';
@@ -50,7 +53,10 @@ export interface BodySpec {
 
 /** One HTTP request an operation node can make. */
 export interface RequestSpec {
+  /** the HTTP method; with `methodParam`, the method used when that param is blank */
   method: HttpMethod;
+  /** the key of an enum param whose value is the HTTP method (a passthrough such as Caliper's `Cust`) */
+  methodParam?: string;
   /** path after the base URL; `{key}` placeholders are filled (URL-encoded) from params */
   path: string;
   params: readonly ParamSpec[];
@@ -65,8 +71,9 @@ export interface RequestSpec {
   /** a custom executor (Get Token); by default the request is built from the spec and sent */
   executor?: 'token';
   /**
-   * a POST that only reads (a lookup or a search): retried like a GET on 502/503/504, timeouts and resets.
-   * Anything else that is not a GET is a write and is never retried once it may have reached the server.
+   * true: a POST that only reads (a lookup or a search), retried like a GET on 502/503/504, timeouts and resets;
+   * false: a GET that changes state (Caliper's ACH/AuthorizePayment), never retried once it may have reached the
+   * server. Unset: a GET is a read, anything else a write.
    */
   safe?: boolean;
 }

@@ -116,7 +116,7 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
       if (op.body && validateBody) {
         body = readProperty((m, p) => RED.util.getMessageProperty(m, p), msg, def.dataProperty || op.body.defaultProperty);
         if (op.body.normalise) body = op.body.normalise(body);
-        if (op.body.optional && !isObject(body)) body = {};
+        if (op.body.optional && !isObject(body) && !Array.isArray(body)) body = {};
         const fromParams = paramsBody(op, effective);
         if (fromParams && isObject(body)) body = { ...body, ...fromParams };
         validateBody(body);

@@ -22,7 +22,7 @@ type DynamicType = (typeof DYNAMIC_TYPES)[number];
 export function literalTypes(p: ParamSpec): string[] {
   if (p.type === 'boolean') return ['bool'];
   if (p.type === 'enum') return [ENUM_TYPE];
-  if (p.type === 'id') return ['str', 'num'];
+  if (p.type === 'id' || p.type === 'number') return ['str', 'num'];
   return ['str'];
 }
 

@@ -3,6 +3,7 @@ import { platformFamily } from './envelope';
 import type { NodeSet } from '../model/node-set';
 import { getToken } from './get-token';
 import { platformOperations } from './operations';
+import { caliperResources } from './caliper';
 
 export const platformNodeSet: NodeSet = {
   namespace: 'q2-platform',
@@ -11,5 +12,6 @@ export const platformNodeSet: NodeSet = {
   connectionType: 'q2-platform-config',
   family: platformFamily,
   operations: platformOperations,
+  resources: caliperResources,
   executors: { token: getToken },
 };

@@ -7,7 +7,7 @@
 import type { OperationSpec, ParamSpec } from '../model/operation';
 
 /** Every action but Get Token: `{Base_Url}/{API_Version}/…` (docs/api-notes.md §1.1). */
-const versioned: readonly ParamSpec[] = [
+export const versioned: readonly ParamSpec[] = [
   { key: 'baseUrl', in: 'setting', type: 'url', required: true, fallback: 'baseUrl' },
   { key: 'apiVersion', in: 'setting', type: 'enum', enum: ['v1', 'v2'], required: true, fallback: 'apiVersion', default: 'v2' },
 ];

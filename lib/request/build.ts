@@ -4,7 +4,7 @@
  */
 import { Q2Error } from '../errors';
 import { t } from '../i18n';
-import type { Effective, RequestSpec } from '../model/operation';
+import type { Effective, HttpMethod, RequestSpec } from '../model/operation';
 import type { Q2Message } from '../node-red/node-input';
 
 /**
@@ -67,7 +67,30 @@ export function paramsBody(op: RequestSpec, effective: Effective): Record<string
   return Object.keys(body).length ? body : undefined;
 }
 
-/** A request is a safe read when it is a GET or the operation table marks it so (lookups, searches). */
-export function isSafeRead(op: RequestSpec): boolean {
-  return op.method === 'GET' || op.safe === true;
+/** The request's method: the table's, or the value of its method param (a passthrough). */
+export function methodOf(op: RequestSpec, effective: Effective): HttpMethod {
+  const chosen = op.methodParam ? effective[op.methodParam] : undefined;
+  return typeof chosen === 'string' && chosen ? (chosen as HttpMethod) : op.method;
+}
+
+/** The request headers its header params give (`wire ?? key`); a value with a line break or NUL is refused, naming the key. */
+export function paramsHeaders(op: RequestSpec, effective: Effective): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const p of op.params) {
+    const value = effective[p.key];
+    if (p.in !== 'header' || value === undefined) continue;
+    const text = String(value);
+    if (/[\r\n\0]/.test(text)) throw new Q2Error(t('validation.header', { key: p.key }), { kind: 'input', status: t('status.invalidInput') });
+    headers[p.wire ?? p.key] = text;
+  }
+  return headers;
+}
+
+/**
+ * A request is a safe read when its method is GET or the operation table marks it so (lookups, searches).
+ * A GET the table marks `safe: false` (Caliper's ACH/AuthorizePayment changes state) is a write.
+ */
+export function isSafeRead(op: RequestSpec, method: HttpMethod = op.method): boolean {
+  if (op.safe !== undefined) return op.safe;
+  return method === 'GET';
 }

@@ -8,7 +8,7 @@ import { Q2Error } from '../errors';
 import { t } from '../i18n';
 import type { Effective, RequestSpec, Resolved } from '../model/operation';
 import type { OperationResult } from '../node-red/node-input';
-import { buildUrl, isSafeRead, jsonOf, paramsBody } from './build';
+import { buildUrl, isSafeRead, jsonOf, methodOf, paramsBody, paramsHeaders } from './build';
 
 export interface OperationContext {
   op: RequestSpec;
@@ -32,16 +32,18 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
   if (!ctx.userToken && !connection.isOwnOrigin(url)) {
     throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
   }
-  const body = op.body ? ctx.body : paramsBody(op, effective);
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const method = methodOf(op, effective);
+  // a passthrough's GET sends no body (Caliper's Cust forwards one for POST, PUT and PATCH only)
+  const body = op.methodParam && (method === 'GET' || method === 'DELETE') ? undefined : op.body ? ctx.body : paramsBody(op, effective);
+  const headers: Record<string, string> = { ...paramsHeaders(op, effective), Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const { res, read } = await connection.send(
     {
-      method: op.method,
+      method,
       url,
       headers,
       body: body === undefined ? undefined : jsonOf(body),
-      safe: isSafeRead(op),
+      safe: isSafeRead(op, method),
       auth: ctx.userToken ? { bearer: ctx.userToken } : 'connection',
     },
     ctx.ticket,

@@ -19,6 +19,8 @@ export const PATTERNS = {
   id: '^[1-9][0-9]{0,17}$',
   url: '^https?://[^\\s/?#]+\\S*$',
   list: '^[^,\\s]+(,[^,\\s]+)*$',
+  /** a decimal number written as text, e.g. an amount `12.50` */
+  number: '^-?[0-9]+(\\.[0-9]+)?$',
   /** a value still holding an environment variable reference, `${NAME}` */
   env: '^\\$\\{\\S+\\}$',
 } as const;
@@ -36,6 +38,10 @@ function paramSchema(p: ParamSpec): object {
       };
     case 'boolean':
       return { type: 'boolean' };
+    case 'number':
+      return {
+        anyOf: [{ type: 'number' }, { type: 'string', pattern: PATTERNS.number }],
+      };
     case 'enum':
       return { type: 'string', enum: [...(p.enum ?? [])] };
     case 'url':
@@ -54,6 +60,8 @@ function hint(p: ParamSpec): string {
       return t('validation.id');
     case 'boolean':
       return t('validation.boolean');
+    case 'number':
+      return t('validation.number');
     case 'enum':
       return t('validation.enum', { values: (p.enum ?? []).join(', ') });
     case 'url':
@@ -84,7 +92,7 @@ function precoerce(p: ParamSpec, value: unknown): unknown {
 
 function toWire(p: ParamSpec, value: unknown): string | number | boolean | undefined {
   if (value === undefined) return undefined;
-  if (p.type === 'id') return typeof value === 'number' ? value : Number(value);
+  if (p.type === 'id' || p.type === 'number') return typeof value === 'number' ? value : Number(value);
   if (p.type === 'url') return (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\/+$/, '');
   return value as string | boolean;
 }

@@ -22,6 +22,7 @@ import {
   type Body,
   type SimFailure,
 } from './kit';
+import { CALIPER_AREAS, type CaliperApi, type CaliperArea } from './caliper';
 import { createSeedState, makeCustomer, makeUser, type Account, type Customer, type Phone, type PlatformState, type User } from './platform-data';
 
 export interface PlatformClient {
@@ -136,6 +137,10 @@ export class PlatformSim implements RouteModule {
   private readonly clients: PlatformClient[];
   private readonly defaultTtl: number;
   private ttl: number;
+  /** the Caliper areas beyond the seed's eight operations (lib/simulator/caliper/) */
+  private readonly areas: readonly CaliperArea[];
+  /** first path segments (after the version) the areas answer, for 404/405 answers */
+  private readonly areaOperations: ReadonlySet<string>;
 
   constructor(opts: PlatformOptions = {}) {
     this.clients = opts.clients ?? [DEMO_CLIENT];
@@ -155,6 +160,9 @@ export class PlatformSim implements RouteModule {
       api('POST', '/LookupCustomer', (req) => this.lookupCustomer(req)),
       api('POST', '/LookupUser', (req) => this.lookupUser(req)),
     ];
+    this.areas = CALIPER_AREAS.map((make) => make(this.caliperApi()));
+    for (const area of this.areas) for (const r of area.routes) this.routes.push(api(r.method, r.path, r.handler));
+    this.areaOperations = new Set(this.areas.flatMap((area) => area.routes.map((r) => r.path.split('/')[1])));
     this.controlRoutes = [route('POST', '/__sim/platform/expire-tokens', () => (this.expireAllTokens(), { status: 200, body: { ok: true } }))];
   }
 
@@ -196,17 +204,41 @@ export class PlatformSim implements RouteModule {
   /** Restores seed data, TTL and the counter. Already issued tokens stay valid; see expireAllTokens(). */
   reset(): void {
     this.store.reset();
+    for (const area of this.areas) area.reset?.();
     this.ttl = this.defaultTtl;
     this.tokensIssued = 0;
   }
 
   notFound(req: RecordedRequest): SimResponse | undefined {
     const [, version, op] = req.path.split('/');
-    if (!PLATFORM_OPERATIONS.some((name) => name === op)) return undefined;
+    if (!PLATFORM_OPERATIONS.some((name) => name === op) && !this.areaOperations.has(op)) return undefined;
     if (VERSIONS.has(version) && req.method !== this.routes.find((r) => r.pattern.includes(`/${op}`))?.method) {
       return e1(405, 'Method Not Allowed');
     }
     return e1(404, 'Not Found');
+  }
+
+  /** What the Caliper areas may use (lib/simulator/caliper/api.ts). */
+  private caliperApi(): CaliperApi {
+    const state = (): PlatformState => this.data;
+    return {
+      get state() {
+        return state();
+      },
+      ok: (data, errors = []) => ok(data, errors),
+      okFailure: (data, errors) => envelope(200, false, data, errors),
+      fail: (status, message) => fail(status, status, message),
+      invalid,
+      body: (req) => jsonObject(req, invalid, true),
+      required: (body, keys) => {
+        for (const key of keys) if (!present(body[key])) invalid(`${key} is required`);
+      },
+      exactlyOne: (body, keys) => exactlyOne(body, keys),
+      id: toId,
+      activeUser: (id) => this.activeUser(id),
+      activeCustomer: (id) => this.activeCustomer(id),
+      userByLogon: (name) => this.userByLogon(name),
+    };
   }
 
   // ---- auth -----------------------------------------------------------------------------------
