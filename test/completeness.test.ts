@@ -437,7 +437,7 @@ describe('completeness: every operation in the tables has words, a simulator rou
         /<div class="form-row q2-op-row" data-ops="[^"]*\bping\b[^"]*">\n {4}<label for="node-input-customerId">/,
         'customerId shows for ping too',
       );
-      assert.match(editor, /echo: \{ value: '', validate: [^\n]*\},\n\s*echoType: \{ value: 'str' \}/, 'a default for echo, a TypedInput');
+      assert.match(editor, /'echo': \{ value: '', validate: [^\n]*\},\n\s*'echoType': \{ value: 'str' \}/, 'a default for echo, a TypedInput');
 
       const help = helpHtml(fictionalSet, cw);
       assert.match(

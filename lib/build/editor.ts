@@ -87,8 +87,9 @@ function defaultsFor(set: NodeSet, spec: NodeSpec): string {
     if (p.sensitive) continue;
     // a TypedInput: the value and, in <key>Type, its type (a literal type by default: old flows have none)
     const value = p.type === 'boolean' ? 'false' : "''";
-    lines.push(`${p.key}: { value: ${value}, validate: function (v) { return Q2Editor.validTyped('${validated[p.type] ?? ''}', v, '${p.key}', this); } }`);
-    lines.push(`${p.key}Type: { value: '${literalTypes(p)[0]}' }`);
+    // quoted: a documented name may not be a JS identifier (`valid-international`, `campaign-name`)
+    lines.push(`'${p.key}': { value: ${value}, validate: function (v) { return Q2Editor.validTyped('${validated[p.type] ?? ''}', v, '${p.key}', this); } }`);
+    lines.push(`'${p.key}Type': { value: '${literalTypes(p)[0]}' }`);
   }
   const withBody = spec.operations.find((op) => op.body);
   if (withBody?.body)

@@ -24,6 +24,10 @@ export const platformFamily: ApiFamily = {
     const failed = res.status >= 400 || env.success === false || env.success === 'false';
     const reasons = failed ? reasonsFrom(env.errors) : [];
     if (failed && !reasons.length && typeof env.data === 'string') reasons.push(redact(env.data));
+    // the Open Banking envelope (CALIPER §3.4) has no `errors`: its reason is in exceptionMessage / endUserMessage
+    for (const key of ['exceptionMessage', 'endUserMessage']) {
+      if (failed && !reasons.length && typeof env[key] === 'string' && env[key]) reasons.push(redact(env[key]));
+    }
     return { ok: !failed, body, requestId, logRefId, reasons };
   },
 };

@@ -33,11 +33,13 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
     throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
   }
   const method = methodOf(op, effective);
+  // a Caliper operation refused with 401/403 most often lacks its scope in the token: the error says which
+  const scopeHinted = connection.family.id === 'platform' ? operationId(op) : undefined;
   // a passthrough's GET sends no body (Caliper's Cust forwards one for POST, PUT and PATCH only)
   const body = op.methodParam && (method === 'GET' || method === 'DELETE') ? undefined : op.body ? ctx.body : paramsBody(op, effective);
   const headers: Record<string, string> = { ...paramsHeaders(op, effective), Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const { res, read } = await connection.send(
+  const sending = connection.send(
     {
       method,
       url,
@@ -48,5 +50,46 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
     },
     ctx.ticket,
   );
+  const { res, read } = scopeHinted
+    ? await sending.catch((err: unknown) => {
+        throw withScopeHint(err, scopeHinted);
+      })
+    : await sending;
   return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
+}
+
+/**
+ * A Caliper operation's id (docs/api-notes.md): a resource node's operation name, else the path after the version
+ * without its parameter segments (`/{apiVersion}/DeleteUser/{userID}` → `DeleteUser`).
+ */
+function operationId(op: RequestSpec): string | undefined {
+  const named = (op as { name?: unknown }).name;
+  if (typeof named === 'string' && named) return named;
+  const id = op.path
+    .replace(/^\/\{apiVersion\}\//, '')
+    .split('/')
+    .filter((segment) => segment && !segment.startsWith('{'))
+    .join('/');
+  return id || undefined;
+}
+
+/**
+ * A 401 or 403 on a Caliper action: the text names the operation and the scope it probably needs, `CaliperAPI:` and
+ * the operation id without its slashes (Q2 publishes no mapping; `ACH/GetPayment` → `CaliperAPI:ACHGetPayment` is the
+ * one seen).
+ */
+function withScopeHint(err: unknown, operation: string): Error {
+  if (!(err instanceof Q2Error)) return err instanceof Error ? err : new Error(String(err));
+  if (err.statusCode !== 401 && err.statusCode !== 403) return err;
+  const hint = t('errors.scopeHint', { operation, scope: `CaliperAPI:${operation.replace(/\//g, '')}` });
+  const hinted = new Q2Error(`${err.message}. ${hint}`, {
+    kind: err.kind,
+    statusCode: err.statusCode,
+    requestId: err.requestId,
+    body: err.body,
+    status: err.status,
+    q2: err.q2,
+  });
+  hinted.holdMs = err.holdMs;
+  return hinted;
 }
