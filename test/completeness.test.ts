@@ -238,7 +238,12 @@ function realExamples(): SourceText[] {
  * Gaps found in the pack as it is, each awaiting the lead's decision: the exact finding and why it is let through.
  * An entry that no longer matches a gap fails the test (so it is removed once the piece exists).
  */
-const KNOWN_GAPS: ReadonlyArray<{ message: string; reason: string }> = [];
+const KNOWN_GAPS: ReadonlyArray<{ message: string; reason: string }> = [
+  {
+    message: 'Q2 Request: no simulator route for GET /v2',
+    reason: 'the generic node has no path of its own: its tests (platform-request.test.ts) and example send it to documented routes',
+  },
+];
 
 // ---- the tests -----------------------------------------------------------------------------------------------
 
@@ -265,8 +270,8 @@ describe('completeness: every operation in the tables has words, a simulator rou
     assert.ok(caliper >= 3, 'the Caliper resource nodes are read');
     assert.equal(
       operationsOf(NODE_SETS, words).length,
-      8 + caliper + 30 + 8,
-      '8 Platform actions, the Caliper operations, 30 Biller Direct and 8 CorePro operations',
+      8 + 1 + caliper + 30 + 8,
+      '8 Platform actions, Q2 Request, the Caliper operations, 30 Biller Direct and 8 CorePro operations',
     );
     assert.ok(routes.routes.length >= 46, `simulator routes: ${routes.routes.length}`);
     assert.ok(testTexts.length >= 10 && !testTexts.some((t) => t.name.endsWith(THIS_FILE)), 'test files');

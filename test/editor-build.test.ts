@@ -765,7 +765,7 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
       assert.throws(() => helpHtml(SET, words), /locales\/en-US\/zz-fictional\.json has no "zz-widget\.operations\.fetch\.summary"/);
     });
 
-    it('the shipped Platform help (readWords): config.baseUrl and config.apiVersion are optional, config.ssn required', () => {
+    it('the shipped Platform help (readWords): config.baseUrl, config.apiVersion and each one-of selector (config.ssn) are optional', () => {
       const help = helpOf(helpHtml(platformNodeSet, readWords('q2-platform')), 'q2-lookup-user');
       const keys = section(help, 'msg.config keys');
       assert.deepEqual(
@@ -773,7 +773,8 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         [
           ['config.baseUrl', true],
           ['config.apiVersion', true],
-          ['config.ssn', false],
+          // one of five selectors: none is required alone
+          ['config.ssn', true],
           ['config.includeAuthToken', true],
         ],
       );

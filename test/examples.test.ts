@@ -299,8 +299,10 @@ function checkRun(flow: readonly FlowNode[], run: Run): void {
     // a passthrough (Cust) sends the method its node chose
     const chosen = op.methodParam ? node[op.methodParam] : undefined;
     const methodOf = (request: typeof op): string => (typeof chosen === 'string' && chosen ? chosen : request.method);
-    // the path follows the connection's base URL: the simulator's address, plus `/v1` for Biller Direct
-    const fullPath = `${connectionFor(setOf(node)).basePath ?? ''}${op.path}`;
+    // the path follows the connection's base URL: the simulator's address, plus `/v1` for Biller Direct; the generic
+    // Q2 Request node's path is its setting
+    const ownPath = op.executor === 'request' && typeof node.path === 'string' ? node.path : '';
+    const fullPath = `${connectionFor(setOf(node)).basePath ?? ''}${op.path}${ownPath}`;
     const pattern = pathPattern(fullPath);
     assert.ok(
       run.requests.some((r) => r.method === methodOf(op) && pattern.test(r.path)),

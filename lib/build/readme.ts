@@ -8,6 +8,8 @@ import path from 'node:path';
 import { NodeSet, nodeSpecs } from '../model/node-set';
 import { HAND_WRITTEN_NODES, NODE_SETS } from '../model/registry';
 import { need, readJson, readWords, word } from './editor';
+import { platformNodeSet } from '../platform/node-set';
+import { isSafeRead, operationId } from '../request/build';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 export const README = path.join(root, 'README.md');
@@ -85,9 +87,32 @@ export function configTable(set: NodeSet): string {
   return rows.join('\n');
 }
 
+/**
+ * Operation id | Node | Request | Retried | What it does: every Q2 Platform (Caliper) operation the pack sends, by its
+ * operation id (the seed's eight on their own nodes, the others on the resource nodes).
+ */
+export function caliperTable(set: NodeSet = platformNodeSet): string {
+  const words = readWords(set.namespace);
+  const rows = ['| Operation id | Node | Request | Retried | What it does |', '|---|---|---|---|---|'];
+  for (const spec of nodeSpecs(set)) {
+    const label = need(words, `${spec.type}.paletteLabel`, set.namespace);
+    for (const op of spec.operations) {
+      const id = operationId(op) ?? '';
+      const method = op.methodParam ? 'any' : op.method;
+      const path = op.path.replace('{apiVersion}', 'v2');
+      const what = spec.selectable
+        ? need(words, `${spec.type}.operations.${op.name}.summary`, set.namespace)
+        : need(words, `${spec.type}.summary`, set.namespace);
+      const retried = op.methodParam ? 'GET only' : isSafeRead(op) ? 'yes (a read)' : 'never (a write)';
+      rows.push(`| \`${id}\` | ${label} | \`${method} ${path}\` | ${retried} | ${markdown(what)} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
 /** The generated sections, by marker name. */
 export function readmeSections(): Record<string, string> {
-  const sections: Record<string, string> = { 'nodes-table': nodesTable() };
+  const sections: Record<string, string> = { 'nodes-table': nodesTable(), 'caliper-operations': caliperTable() };
   for (const set of NODE_SETS) sections[`config-${set.namespace}`] = configTable(set);
   return sections;
 }

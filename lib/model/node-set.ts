@@ -30,11 +30,13 @@ export interface NodeSpec {
   operations: readonly NamedRequest[];
   /** true for a resource node (an `operation` property chooses among `operations`) */
   selectable: boolean;
+  /** msg.config keys the node ignores with a warning (OperationSpec.ignoredKeys) */
+  ignoredKeys?: readonly string[];
 }
 
 export function nodeSpecs(set: NodeSet): NodeSpec[] {
   return [
-    ...set.operations.map((op) => ({ type: op.type, icon: op.icon, operations: [{ ...op, name: '' }], selectable: false })),
+    ...set.operations.map((op) => ({ type: op.type, icon: op.icon, operations: [{ ...op, name: '' }], selectable: false, ignoredKeys: op.ignoredKeys })),
     ...(set.resources ?? []).map((r) => ({ type: r.type, icon: r.icon, operations: r.operations, selectable: true })),
   ];
 }

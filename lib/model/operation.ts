@@ -5,7 +5,7 @@
  */
 import type { JSONSchemaType } from 'ajv';
 
-export type ParamType = 'string' | 'id' | 'boolean' | 'enum' | 'url' | 'list' | 'number';
+export type ParamType = 'string' | 'id' | 'boolean' | 'enum' | 'url' | 'list' | 'number' | 'object';
 
 /**
  * Where a parameter's value goes. `setting` values steer the request (base URL, version, the method of a
@@ -33,6 +33,8 @@ export interface ParamSpec {
   default?: string;
   /** booleans only: sent only when true (include flags) */
   sendOnlyTrue?: boolean;
+  /** objects only: the JSON schema of the value (default: any object) */
+  schema?: object;
   /** strings only: a regular expression the value must match, and the hint shown when it does not */
   pattern?: string;
   patternHint?: string;
@@ -68,8 +70,8 @@ export interface RequestSpec {
   exactlyOne?: readonly string[];
   /** how the request is authorised: by the connection (bearer token, API key or Basic), or by the client credentials themselves */
   auth: 'connection' | 'client-credentials';
-  /** a custom executor (Get Token); by default the request is built from the spec and sent */
-  executor?: 'token';
+  /** a custom executor (Get Token, the generic Q2 Request); by default the request is built from the spec and sent */
+  executor?: 'token' | 'request';
   /**
    * true: a POST that only reads (a lookup or a search), retried like a GET on 502/503/504, timeouts and resets;
    * false: a GET that changes state (Caliper's ACH/AuthorizePayment), never retried once it may have reached the
@@ -84,6 +86,11 @@ export interface OperationSpec extends RequestSpec {
   type: string;
   /** Font Awesome or icons/ file */
   icon: string;
+  /**
+   * msg.config keys known to be misplaced here (the seed's Enrollment sample carries Add Account Association's): they
+   * are not sent, and the node warns once, in the words `<type>.ignoredKeys` (`__keys__`)
+   */
+  ignoredKeys?: readonly string[];
 }
 
 /** A resource node: its `operation` property (or msg.config.operation) picks one of several requests. */

@@ -88,6 +88,8 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     const nodeCredentials = (node.credentials ?? {}) as Record<string, unknown>;
     // shown as soon as the flow starts, not at the first message
     const typed = new TypedParams(RED, node, def, nodeParams(spec));
+    // misplaced msg.config keys are named once per deploy, not once per message
+    let warnedIgnored = false;
     if (problemStatus) status.problem(problemStatus);
     else if (typed.problem) status.problem(t('status.badSetting'));
     else if (connection?.missingCredentials) status.notice(t('status.noCredentials'));
@@ -96,6 +98,13 @@ function registerNode(RED: NodeAPI, set: NodeSet, spec: NodeSpec): void {
     async function run(msg: Q2Message, ctx: RunContext): Promise<OperationResult> {
       if (!connection) throw new Q2Error(problem ?? t('errors.noConnection'), { kind: 'config', status: problemStatus ?? t('status.noConnection') });
       const overrides = readOverrides(msg, allowOverrides);
+      if (overrides && spec.ignoredKeys && !warnedIgnored) {
+        const stray = spec.ignoredKeys.filter((key) => own(overrides, key) !== undefined);
+        if (stray.length) {
+          warnedIgnored = true;
+          node.warn(t(`${set.namespace}:${spec.type}.ignoredKeys`, { keys: stray.join(', ') }));
+        }
+      }
       const { op, validateParams, executor } = chooseOperation(spec, compiled, def, overrides);
       ctx.operation(op.name);
       // msg.config wins: a key it sets is not evaluated from the node's TypedInput at all

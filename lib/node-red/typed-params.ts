@@ -23,6 +23,7 @@ export function literalTypes(p: ParamSpec): string[] {
   if (p.type === 'boolean') return ['bool'];
   if (p.type === 'enum') return [ENUM_TYPE];
   if (p.type === 'id' || p.type === 'number') return ['str', 'num'];
+  if (p.type === 'object') return ['json'];
   return ['str'];
 }
 
@@ -50,6 +51,14 @@ function literal(value: unknown, type: unknown): unknown {
   if (type === 'num') {
     const n = Number(value);
     return typeof value === 'string' && value.trim() !== '' && Number.isFinite(n) ? n : value;
+  }
+  if (type === 'json' && typeof value === 'string') {
+    // not JSON: left as text, so validation names the field (never a value)
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
   }
   if (type === 'bool') {
     if (value === true || value === 'true') return true;

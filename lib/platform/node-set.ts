@@ -4,6 +4,7 @@ import type { NodeSet } from '../model/node-set';
 import { getToken } from './get-token';
 import { platformOperations } from './operations';
 import { caliperResources } from './caliper';
+import { requestNode, sendRequest } from './request';
 
 export const platformNodeSet: NodeSet = {
   namespace: 'q2-platform',
@@ -11,7 +12,7 @@ export const platformNodeSet: NodeSet = {
   color: '#3FADB5',
   connectionType: 'q2-platform-config',
   family: platformFamily,
-  operations: platformOperations,
+  operations: [...platformOperations, requestNode],
   resources: caliperResources,
-  executors: { token: getToken },
+  executors: { token: getToken, request: sendRequest },
 };

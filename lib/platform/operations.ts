@@ -21,6 +21,9 @@ const positiveId = {
 };
 const text = { type: 'string', minLength: 1 };
 
+/** An id Q2 types as a string (LookupUser/LookupCustomer selectors, CALIPER.md §6.5): digits, sent as text. */
+const digits = { type: 'string', pattern: '^[1-9][0-9]{0,17}$', patternHint: 'validation.id' } as const;
+
 /** One account to add (docs/api-notes.md §1.4); the user is named by LogonName or UserID. */
 const externalAccount = {
   type: 'object',
@@ -129,6 +132,8 @@ export const platformOperations: readonly OperationSpec[] = [
     path: '/{apiVersion}/Enrollment',
     auth: 'connection',
     icon: 'font-awesome/fa-user-plus',
+    // the seed's sample config lists Add Account Association's fields here (a copy error): not sent, named in a warning
+    ignoredKeys: ['user_id', 'can_deposit', 'can_view', 'can_withdraw', 'account_number', 'primary_cif'],
     params: versioned,
     body: { defaultProperty: 'payload', schema: enrollment },
   },
@@ -155,9 +160,15 @@ export const platformOperations: readonly OperationSpec[] = [
     path: '/{apiVersion}/LookupCustomer',
     auth: 'connection',
     icon: 'font-awesome/fa-search',
+    exactlyOne: ['taxID', 'customerID', 'loginName', 'primaryCIF', 'createdOnOrAfter'],
     params: [
       ...versioned,
-      { key: 'taxID', in: 'body', wire: 'TaxID', type: 'string', required: true, sensitive: true },
+      // exactly one selector (CALIPER.md #11); the seed knew only the Tax ID
+      { key: 'taxID', in: 'body', wire: 'TaxID', type: 'string', sensitive: true },
+      { key: 'customerID', in: 'body', wire: 'CustomerID', ...digits },
+      { key: 'loginName', in: 'body', wire: 'LoginName', type: 'string' },
+      { key: 'primaryCIF', in: 'body', wire: 'PrimaryCIF', type: 'string' },
+      { key: 'createdOnOrAfter', in: 'body', wire: 'CreatedOnOrAfter', type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}', patternHint: 'hint.date' },
       { key: 'includePhone', in: 'body', wire: 'IncludePhone', type: 'boolean', sendOnlyTrue: true },
       { key: 'includeCustomerData', in: 'body', wire: 'IncludeCustomerData', type: 'boolean', sendOnlyTrue: true },
       { key: 'includeAddress', in: 'body', wire: 'IncludeAddress', type: 'boolean', sendOnlyTrue: true },
@@ -170,9 +181,15 @@ export const platformOperations: readonly OperationSpec[] = [
     path: '/{apiVersion}/LookupUser',
     auth: 'connection',
     icon: 'font-awesome/fa-user',
+    exactlyOne: ['ssn', 'userID', 'loginName', 'primaryCIF', 'customerID'],
     params: [
       ...versioned,
-      { key: 'ssn', in: 'body', wire: 'SSN', type: 'string', required: true, sensitive: true },
+      // exactly one selector (CALIPER.md #9); the seed knew only the SSN
+      { key: 'ssn', in: 'body', wire: 'SSN', type: 'string', sensitive: true },
+      { key: 'userID', in: 'body', wire: 'UserID', ...digits },
+      { key: 'loginName', in: 'body', wire: 'LoginName', type: 'string' },
+      { key: 'primaryCIF', in: 'body', wire: 'PrimaryCIF', type: 'string' },
+      { key: 'customerID', in: 'body', wire: 'CustomerID', ...digits },
       { key: 'includeAuthToken', in: 'body', wire: 'IncludeAuthToken', type: 'boolean', sendOnlyTrue: true },
     ],
   },

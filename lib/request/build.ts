@@ -94,3 +94,18 @@ export function isSafeRead(op: RequestSpec, method: HttpMethod = op.method): boo
   if (op.safe !== undefined) return op.safe;
   return method === 'GET';
 }
+
+/**
+ * A Caliper operation's id (docs/api-notes.md): a resource node's operation name, else the path after the version
+ * without its parameter segments (`/{apiVersion}/DeleteUser/{userID}` → `DeleteUser`, `/v2/oauth2/token` → `oauth2/token`).
+ */
+export function operationId(op: RequestSpec): string | undefined {
+  const named = (op as { name?: unknown }).name;
+  if (typeof named === 'string' && named) return named;
+  const id = op.path
+    .replace(/^\/(\{apiVersion\}|v\d+)\//, '')
+    .split('/')
+    .filter((segment) => segment && !segment.startsWith('{'))
+    .join('/');
+  return id || undefined;
+}

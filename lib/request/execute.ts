@@ -8,7 +8,7 @@ import { Q2Error } from '../errors';
 import { t } from '../i18n';
 import type { Effective, RequestSpec, Resolved } from '../model/operation';
 import type { OperationResult } from '../node-red/node-input';
-import { buildUrl, isSafeRead, jsonOf, methodOf, paramsBody, paramsHeaders } from './build';
+import { buildUrl, isSafeRead, jsonOf, methodOf, operationId, paramsBody, paramsHeaders } from './build';
 
 export interface OperationContext {
   op: RequestSpec;
@@ -56,21 +56,6 @@ export async function sendOperation(ctx: OperationContext): Promise<OperationRes
       })
     : await sending;
   return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
-}
-
-/**
- * A Caliper operation's id (docs/api-notes.md): a resource node's operation name, else the path after the version
- * without its parameter segments (`/{apiVersion}/DeleteUser/{userID}` → `DeleteUser`).
- */
-function operationId(op: RequestSpec): string | undefined {
-  const named = (op as { name?: unknown }).name;
-  if (typeof named === 'string' && named) return named;
-  const id = op.path
-    .replace(/^\/\{apiVersion\}\//, '')
-    .split('/')
-    .filter((segment) => segment && !segment.startsWith('{'))
-    .join('/');
-  return id || undefined;
 }
 
 /**

@@ -50,6 +50,8 @@ function paramSchema(p: ParamSpec): object {
       return { type: 'string', pattern: PATTERNS.list };
     case 'string':
       return p.pattern ? { type: 'string', minLength: 1, pattern: p.pattern } : { type: 'string', minLength: 1 };
+    case 'object':
+      return p.schema ?? { type: 'object' };
   }
 }
 
@@ -70,6 +72,8 @@ function hint(p: ParamSpec): string {
       return t('validation.list');
     case 'string':
       return p.patternHint ? t(p.patternHint) : t('validation.string');
+    case 'object':
+      return p.patternHint ? t(p.patternHint) : t('validation.object');
   }
 }
 
@@ -83,6 +87,8 @@ function typeName(value: unknown): string {
 function precoerce(p: ParamSpec, value: unknown): unknown {
   if (p.type === 'enum' && typeof value === 'number') return String(value);
   if (p.type === 'list' && Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(',');
+  // an id Q2 types as text (a digits pattern): a whole number given is sent as its digits
+  if (p.type === 'string' && p.pattern && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (p.type === 'boolean') {
     if (value === 'true' || value === '1' || value === 1) return true;
     if (value === 'false' || value === '0' || value === 0) return false;
