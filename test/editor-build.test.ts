@@ -420,13 +420,14 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         { value: '', type: 'zz-config', required: true },
       );
       assert.equal(d.allowOverrides.value, true);
-      assert.equal(d.loud.value, false, 'a boolean defaults to false');
+      assert.equal(d.loud.value, '', 'a boolean defaults to blank: not sent');
       for (const key of ['baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'scope']) assert.equal(d[key].value, '', `${key} defaults to blank`);
       assert.deepEqual({ value: d.dataProperty.value, required: d.dataProperty.required }, { value: 'payload', required: true });
-      // each param is a TypedInput whose type starts literal: str (num for an id), bool, the enum's list
+      // each param is a TypedInput whose type starts literal: str (num for an id), a list for an enum and for a
+      // boolean (blank: not sent, true, false)
       assert.deepEqual(
         ['baseUrl', 'apiVersion', 'pingId', 'fields', 'mode', 'scope', 'loud'].map((k) => d[`${k}Type`].value),
-        ['str', 'q2-enum', 'str', 'str', 'q2-enum', 'str', 'bool'],
+        ['str', 'q2-enum', 'str', 'str', 'q2-enum', 'str', 'q2-enum'],
       );
       // the output property: msg.payload by default, not required (a node saved before it existed has none)
       assert.deepEqual({ value: d.outputProperty.value, required: d.outputProperty.required }, { value: 'payload', required: undefined });

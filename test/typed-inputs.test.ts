@@ -132,15 +132,20 @@ describe('TypedInput parameters (the generated fields)', function () {
         // saved before: no types, the boolean as a checkbox left it
         { id: 'n2', type: 'q2-lookup-customer', includePhone: true, includeAddress: false },
         { id: 'n3', type: 'q2-lookup-customer', includePhone: 'true', includePhoneType: 'bool', includeAddress: 'false', includeAddressType: 'bool' },
+        // the panel's list for a boolean: 'true', 'false' or blank (not sent)
+        { id: 'n5', type: 'q2-lookup-customer', includePhone: 'true', includePhoneType: 'q2-enum', includeAddress: '', includeAddressType: 'q2-enum' },
         { id: 'n4', type: 'q2-get-account-list', userID: '2' },
       ]),
-      { n2: { taxID: '123456789' }, n3: { taxID: '123456789' } },
+      { n2: { taxID: '123456789' }, n3: { taxID: '123456789' }, n5: { taxID: '123456789' } },
     );
     ok(await send({}));
     await send({}, 'n2');
     await send({}, 'n3');
     ok(await send({}, 'n4'));
-    const [list, old, typed, plain] = apiCalls();
+    await send({}, 'n5');
+    const [list, old, typed, plain, listed] = apiCalls();
+    assert.equal((listed.body as Record<string, unknown>).IncludePhone, true);
+    assert.equal((listed.body as Record<string, unknown>).IncludeAddress, undefined);
     assert.deepEqual([list.query.user_id, list.query.access_level], ['2', '3']);
     assert.equal((old.body as Record<string, unknown>).IncludePhone, true);
     assert.equal((old.body as Record<string, unknown>).IncludeAddress, undefined);

@@ -86,7 +86,8 @@ function defaultsFor(set: NodeSet, spec: NodeSpec): string {
   for (const p of nodeParams(spec)) {
     if (p.sensitive) continue;
     // a TypedInput: the value and, in <key>Type, its type (a literal type by default: old flows have none)
-    const value = p.type === 'boolean' ? 'false' : "''";
+    // blank: not sent (a boolean too — a flag left alone must not be sent as false)
+    const value = "''";
     // quoted: a documented name may not be a JS identifier (`valid-international`, `campaign-name`)
     lines.push(`'${p.key}': { value: ${value}, validate: function (v) { return Q2Editor.validTyped('${validated[p.type] ?? ''}', v, '${p.key}', this); } }`);
     lines.push(`'${p.key}Type': { value: '${literalTypes(p)[0]}' }`);
@@ -107,6 +108,8 @@ function typedFields(words: Words, spec: NodeSpec): string {
       const field: Record<string, unknown> = { key: p.key, types: [...literalTypes(p), ...DYNAMIC_TYPES] };
       if (p.type === 'enum') field.options = ['', ...(p.enum ?? [])];
       if (p.type === 'enum') field.blank = paramKey(words, spec, p.key, 'blank');
+      if (p.type === 'boolean') field.options = ['', 'true', 'false'];
+      if (p.type === 'boolean') field.blank = 'common.typed.notSent';
       return field;
     });
   return JSON.stringify(fields).replace(/"/g, "'");

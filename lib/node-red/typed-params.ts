@@ -20,7 +20,8 @@ type DynamicType = (typeof DYNAMIC_TYPES)[number];
 
 /** The literal TypedInput type that fits a param: what the panel shows first, and what the runtime assumes when none is stored. */
 export function literalTypes(p: ParamSpec): string[] {
-  if (p.type === 'boolean') return ['bool'];
+  // a list of blank (not sent), true and false: a flag left alone is not sent as false
+  if (p.type === 'boolean') return [ENUM_TYPE];
   if (p.type === 'enum') return [ENUM_TYPE];
   if (p.type === 'id' || p.type === 'number') return ['str', 'num'];
   if (p.type === 'object') return ['json'];

@@ -9,9 +9,9 @@ import type { OperationSpec } from '../model/operation';
 import { Q2Error } from '../errors';
 import { t } from '../i18n';
 import { isObject } from '../connection/envelope';
-import type { OperationContext } from '../request/execute';
+import { sendJson, type OperationContext } from '../request/execute';
 import type { OperationResult } from '../node-red/node-input';
-import { isSafeRead, jsonOf, methodOf } from '../request/build';
+import { methodOf } from '../request/build';
 import { versioned } from './operations';
 
 /** A path after the version: `/`-separated segments, none `.`/`..` (even percent-encoded), no query, fragment or space. */
@@ -64,9 +64,6 @@ export async function sendRequest(ctx: OperationContext): Promise<OperationResul
   if (isObject(given)) for (const [name, value] of Object.entries(given)) query.append(name, String(value));
   const qs = query.toString();
   const url = `${base}/${String(effective.apiVersion)}${String(effective.path)}${qs ? `?${qs}` : ''}`;
-  if (!ctx.userToken && !connection.isOwnOrigin(url)) {
-    throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
-  }
   const headers: Record<string, string> = {};
   const extra = resolved.headers?.value;
   if (isObject(extra)) {
@@ -77,21 +74,8 @@ export async function sendRequest(ctx: OperationContext): Promise<OperationResul
       headers[name] = String(value);
     }
   }
-  headers.Accept = headers.Accept ?? 'application/json';
   // a GET sends no body; a DELETE only one the data property really holds (an inject's timestamp reads as {})
   const empty = isObject(ctx.body) && Object.keys(ctx.body).length === 0;
   const body = method === 'GET' || (method === 'DELETE' && empty) ? undefined : ctx.body;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const { res, read } = await connection.send(
-    {
-      method,
-      url,
-      headers,
-      body: body === undefined ? undefined : jsonOf(body),
-      safe: isSafeRead(op, method),
-      auth: ctx.userToken ? { bearer: ctx.userToken } : 'connection',
-    },
-    ctx.ticket,
-  );
-  return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
+  return sendJson(ctx, { method, url, headers, body });
 }

@@ -6,7 +6,7 @@ import type { Connection } from '../connection/connection';
 import { Ticket } from '../connection/ticket';
 import { Q2Error } from '../errors';
 import { t } from '../i18n';
-import type { Effective, RequestSpec, Resolved } from '../model/operation';
+import type { Effective, HttpMethod, RequestSpec, Resolved } from '../model/operation';
 import type { OperationResult } from '../node-red/node-input';
 import { buildUrl, isSafeRead, jsonOf, methodOf, operationId, paramsBody, paramsHeaders } from './build';
 
@@ -29,32 +29,44 @@ export type Executor = (ctx: OperationContext) => Promise<OperationResult>;
 export async function sendOperation(ctx: OperationContext): Promise<OperationResult> {
   const { op, connection, effective } = ctx;
   const url = buildUrl(op, effective, connection.baseUrl);
-  if (!ctx.userToken && !connection.isOwnOrigin(url)) {
-    throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
-  }
   const method = methodOf(op, effective);
-  // a Caliper operation refused with 401/403 most often lacks its scope in the token: the error says which
-  const scopeHinted = connection.family.id === 'platform' ? operationId(op) : undefined;
   // a passthrough's GET sends no body (Caliper's Cust forwards one for POST, PUT and PATCH only)
   const body = op.methodParam && (method === 'GET' || method === 'DELETE') ? undefined : op.body ? ctx.body : paramsBody(op, effective);
-  const headers: Record<string, string> = { ...paramsHeaders(op, effective), Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const sending = connection.send(
+  const sending = sendJson(ctx, { method, url, headers: paramsHeaders(op, effective), body });
+  // a Caliper operation refused with 401/403 most often lacks its scope in the token: the error says which
+  const scopeHinted = connection.family.id === 'platform' ? operationId(op) : undefined;
+  if (!scopeHinted) return sending;
+  return sending.catch((err: unknown) => {
+    throw withScopeHint(err, scopeHinted);
+  });
+}
+
+/**
+ * Sends one JSON request of an operation through the connection (the executors' common last step): refuses another
+ * origin unless the message brings its own token, adds Accept (and Content-Type with a body), marks it a read or a
+ * write, and returns the family's envelope for the output.
+ */
+export async function sendJson(
+  ctx: OperationContext,
+  request: { method: HttpMethod; url: string; headers: Record<string, string>; body: unknown },
+): Promise<OperationResult> {
+  const { op, connection } = ctx;
+  if (!ctx.userToken && !connection.isOwnOrigin(request.url)) {
+    throw new Q2Error(t('errors.foreignOrigin'), { kind: 'security', status: t('status.blocked') });
+  }
+  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+  if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+  const { res, read } = await connection.send(
     {
-      method,
-      url,
+      method: request.method,
+      url: request.url,
       headers,
-      body: body === undefined ? undefined : jsonOf(body),
-      safe: isSafeRead(op, method),
+      body: request.body === undefined ? undefined : jsonOf(request.body),
+      safe: isSafeRead(op, request.method),
       auth: ctx.userToken ? { bearer: ctx.userToken } : 'connection',
     },
     ctx.ticket,
   );
-  const { res, read } = scopeHinted
-    ? await sending.catch((err: unknown) => {
-        throw withScopeHint(err, scopeHinted);
-      })
-    : await sending;
   return { payload: read.body, statusCode: res.status, q2: connection.q2Of(ctx.ticket, res, read) };
 }
 
