@@ -12,7 +12,23 @@
 import { redact } from './errors';
 
 /** Field names (compared without case, `_` or `-`) whose string or number values are masked to their last four digits. */
-const MASK_LAST_FOUR = new Set(['account', 'accountnumber', 'aba', 'routingnumber', 'routing', 'cardnumber', 'pan', 'ssn', 'taxid', 'tin']);
+const MASK_LAST_FOUR = new Set([
+  'account',
+  'accountnumber',
+  'aba',
+  'routingnumber',
+  'routing',
+  'cardnumber',
+  'pan',
+  'ssn',
+  'taxid',
+  'tin',
+  // Instant Payments (Caliper) and the Open Banking account details
+  'debtoraccountnumber',
+  'creditoraccountnumber',
+  'accountnumberinternalunmasked',
+  'accountnumberexternalunmasked',
+]);
 /** Field names whose values are hidden entirely. */
 const MASK_ALL = new Set(['cardcode', 'cvv', 'cvc', 'cvv2', 'securitycode', 'password', 'pin', 'clientsecret', 'apisecret', 'apikey']);
 /** Token fields: removed. */

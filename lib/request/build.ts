@@ -62,7 +62,8 @@ export function paramsBody(op: RequestSpec, effective: Effective): Record<string
     const value = effective[p.key];
     if (p.in !== 'body' || value === undefined) continue;
     if (p.sendOnlyTrue && value !== true) continue;
-    body[p.wire ?? p.key] = value;
+    // a list in a JSON body is an array of strings (Open Banking's external_ids); in a query it stays comma-separated
+    body[p.wire ?? p.key] = p.type === 'list' && typeof value === 'string' ? value.split(',') : value;
   }
   return Object.keys(body).length ? body : undefined;
 }
