@@ -1,6 +1,16 @@
 /** The Caliper resource nodes: every documented Caliper operation beyond the seed's eight actions, grouped by area. */
 import type { ResourceSpec } from '../../model/operation';
-import { system } from './system';
+import { accounts } from './accounts';
+import { ach } from './ach';
+import { customers } from './customers';
 import { logons } from './logons';
+import { messaging } from './messaging';
+import { openBanking } from './open-banking';
+import { smart } from './smart';
+import { system } from './system';
+import { transfers } from './transfers';
+import { treasury } from './treasury';
+import { users } from './users';
 
-export const caliperResources: readonly ResourceSpec[] = [system, logons];
+/** In palette order: the platform, people and access, accounts and money, messaging, partners. */
+export const caliperResources: readonly ResourceSpec[] = [system, users, customers, logons, accounts, transfers, ach, treasury, messaging, openBanking, smart];
