@@ -131,6 +131,28 @@ describe('Caliper operations, generically (every operation of lib/platform/calip
     assert.equal(fine.ok, true);
   });
 
+  for (const { type, op } of operations) {
+    // every input but the connection's settings, wrongly typed (an object where a scalar belongs, a number where an
+    // object does); of an exactly-one group only its first member, so that the group itself is satisfied
+    const wrong: Record<string, unknown> = {};
+    for (const p of op.params) {
+      if (p.key === 'baseUrl' || p.key === 'apiVersion') continue;
+      if (op.exactlyOne?.includes(p.key) && op.exactlyOne[0] !== p.key) continue;
+      wrong[p.key] = p.type === 'object' ? 42 : { wrong: true };
+    }
+    if (!Object.keys(wrong).length) continue;
+    it(`${type} ${op.name}: inputs of the wrong type → Catch naming one of them, nothing sent`, async () => {
+      await load(flowWith(ctx.sim.url, [{ id: 'n1', type, operation: op.name }]));
+      ctx.sim.server.clearRequests();
+      const outcome = await send({ payload: {}, config: wrong });
+      assert.equal(outcome.out, undefined);
+      const text = (outcome.caught as { error?: { message?: string } } | undefined)?.error?.message ?? '';
+      const named = /msg\.config\.([\w-]+) .*\(got (object|number)\)/.exec(text);
+      assert.ok(named && named[1] in wrong, text);
+      assert.deepEqual(apiCalls(ctx), []);
+    });
+  }
+
   describe('a refusal that looks like a missing scope names the operation and the scope', () => {
     const cases: Array<{ type: string; operation?: string; node?: Record<string, unknown>; path: string; scope: string }> = [
       { type: 'q2-platform-system', operation: 'GetVersion', path: '/v2/GetVersion', scope: 'CaliperAPI:GetVersion' },

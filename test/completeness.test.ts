@@ -36,6 +36,8 @@ import { compileParams } from '../lib/request/validate';
 import { BillerDirectSim, HelixSim, PlatformSim } from '../lib/simulator';
 import { coreproNodeSet } from '../lib/corepro/node-set';
 import { platformNodeSet } from '../lib/platform/node-set';
+import { operationId } from '../lib/request/build';
+import { CALIPER_OPERATION_IDS } from './caliper-catalogue';
 
 type Words = Parameters<typeof helpHtml>[1];
 
@@ -284,6 +286,14 @@ describe('completeness: every operation in the tables has words, a simulator rou
       assert.deepEqual(unexpected, [], `missing:\n  ${unexpected.join('\n  ')}`);
     });
   }
+
+  it('every operation id of the Caliper catalogue has an operation (and so, by the tests above, its words, route, test case and example)', () => {
+    const reached = new Map<string, string>();
+    for (const spec of nodeSpecs(platformNodeSet)) for (const op of spec.operations) reached.set(operationId(op) ?? '', spec.type);
+    const missing = CALIPER_OPERATION_IDS.filter((id) => !reached.has(id));
+    assert.deepEqual(missing, [], 'catalogue operation ids without an operation');
+    assert.equal(CALIPER_OPERATION_IDS.length, 103, 'the catalogue: 107 operations, Cust one id for its five methods');
+  });
 
   it('every KNOWN_GAPS entry is still a gap (remove it once the piece exists)', () => {
     const found = new Set(baseline.map((g) => g.message));

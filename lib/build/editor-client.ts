@@ -66,6 +66,8 @@ export function q2EditorClient(sources: Record<string, string>): void {
       const picked: unknown = field && field.length ? field.val() : undefined;
       const stored = node ? node[key + 'Type'] : undefined;
       const type = typeof picked === 'string' && picked ? picked : typeof stored === 'string' && stored ? stored : 'str';
+      // blank: not set (msg.config, the connection or the default fills it, or the runtime says it is required)
+      if (value === '' || value === undefined || value === null) return true;
       if (type === 'str' || type === 'num') return this.valid(kind, value);
       if (type === 'bool' || type === 'q2-enum') return true;
       const check = g.RED?.utils?.validateTypedProperty;

@@ -5,21 +5,13 @@
  * of locales/en-US/q2-common.json.
  */
 import type { OperationSpec, ParamSpec } from '../model/operation';
+import { positiveId, text } from './schemas';
 
 /** Every action but Get Token: `{Base_Url}/{API_Version}/…` (docs/api-notes.md §1.1). */
 export const versioned: readonly ParamSpec[] = [
   { key: 'baseUrl', in: 'setting', type: 'url', required: true, fallback: 'baseUrl' },
   { key: 'apiVersion', in: 'setting', type: 'enum', enum: ['v1', 'v2'], required: true, fallback: 'apiVersion', default: 'v2' },
 ];
-
-const positiveId = {
-  anyOf: [
-    { type: 'integer', minimum: 1 },
-    { type: 'string', pattern: '^[1-9][0-9]*$' },
-  ],
-  'x-hint': 'hint.positiveId',
-};
-const text = { type: 'string', minLength: 1 };
 
 /** An id Q2 types as a string (LookupUser/LookupCustomer selectors, CALIPER.md §6.5): digits, sent as text. */
 const digits = { type: 'string', pattern: '^[1-9][0-9]{0,17}$', patternHint: 'validation.id' } as const;

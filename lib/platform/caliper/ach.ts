@@ -7,17 +7,7 @@
  */
 import type { NamedRequest, ParamSpec, ResourceSpec } from '../../model/operation';
 import { caliper, payloadBody, req } from './common';
-
-const text = { type: 'string', minLength: 1 };
-const positiveId = {
-  anyOf: [
-    { type: 'integer', minimum: 1 },
-    { type: 'string', pattern: '^[1-9][0-9]*$' },
-  ],
-  'x-hint': 'hint.positiveId',
-};
-const routingNumber = { type: 'string', pattern: '^[0-9]{9}$', 'x-hint': 'hint.routingNumber' };
-const accountNumber = { type: 'string', minLength: 1, maxLength: 17, 'x-hint': 'hint.accountNumber' };
+import { accountNumber, positiveId, routingNumber, text } from '../schemas';
 
 /** `accounts*[{aba*, accountNumber*, accountType* Savings|Checking}]` of ACH/CreateRecipient and ACH/MakePayment. */
 const achAccounts = {

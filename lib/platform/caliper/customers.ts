@@ -1,8 +1,7 @@
 /** Caliper: customers (CALIPER §4 B, D, G): search, update the customer's info, add an admin note. */
 import type { ResourceSpec } from '../../model/operation';
 import { caliper, payloadBody, req } from './common';
-
-const text = { type: 'string', minLength: 1 };
+import { text } from '../schemas';
 
 /** UpdateCustomerInfo: `CustomerData` pairs and an `AdminNote` (only `Name` of a pair is captured ⚠). */
 const customerInfo = {

@@ -4,17 +4,9 @@
  * Generate…Alerts.
  */
 import type { ResourceSpec } from '../../model/operation';
-import { caliper, payloadBody, req } from './common';
-import { arrayBody } from './treasury';
+import { arrayBody, caliper, payloadBody, req } from './common';
+import { positiveId, text } from '../schemas';
 
-const text = { type: 'string', minLength: 1 };
-const positiveId = {
-  anyOf: [
-    { type: 'integer', minimum: 1 },
-    { type: 'string', pattern: '^[1-9][0-9]*$' },
-  ],
-  'x-hint': 'hint.positiveId',
-};
 const party = { enum: ['csr', 'csrGroup', 'endUser'] };
 
 /** One secure message (CALIPER §4 #87); the attachment's file-name key is truncated in the source ⚠. */

@@ -3,10 +3,10 @@
  * Treasury Fulfillment pre-draft service request and its status (a GET of the same path), currency codes, exchange
  * rates and importing rates.
  */
-import type { BodySpec, ResourceSpec } from '../../model/operation';
-import { caliper, payloadBody, req } from './common';
+import type { ResourceSpec } from '../../model/operation';
+import { arrayBody, caliper, payloadBody, req } from './common';
+import { text } from '../schemas';
 
-const text = { type: 'string', minLength: 1 };
 /** `YYYY-MM-DD HH:mm:SS` (CALIPER §4 #81) */
 const dateTime = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$' };
 const currency = { type: 'string', pattern: '^[A-Za-z]{3}$' };
@@ -25,21 +25,6 @@ const importedRate = {
     ExchangeCurrency: currency,
   },
 };
-
-/** `{<key>: [...]}` (the documented wrapper name) or a bare array → the bare array that is sent (⚠ CALIPER §2). */
-export function unwrap(key: string): (value: unknown) => unknown {
-  return (value) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as Record<string, unknown>)[key])) {
-      return (value as Record<string, unknown>)[key];
-    }
-    return value;
-  };
-}
-
-/** A documented array body read from the data property (default msg.payload), its wrapper object accepted too. */
-export function arrayBody(items: object, wrapper: string): BodySpec {
-  return { defaultProperty: 'payload', schema: { type: 'array', minItems: 1, items }, normalise: unwrap(wrapper) };
-}
 
 export const treasury: ResourceSpec = {
   type: 'q2-platform-treasury',

@@ -5,15 +5,7 @@
  */
 import type { ResourceSpec } from '../../model/operation';
 import { caliper, payloadBody, req } from './common';
-
-const text = { type: 'string', minLength: 1 };
-const positiveId = {
-  anyOf: [
-    { type: 'integer', minimum: 1 },
-    { type: 'string', pattern: '^[1-9][0-9]*$' },
-  ],
-  'x-hint': 'hint.positiveId',
-};
+import { positiveId, text } from '../schemas';
 
 /** AddUser: `{User: {LogonName*, CustomerID*, FirstName*, LastName*, …}}` (the optional fields' names are partly truncated ⚠). */
 const addUser = {

@@ -2,10 +2,12 @@
 import type { CaliperAreaFactory } from './api';
 import { accountsArea } from './accounts';
 import { achArea } from './ach';
+import { adminArea } from './admin';
 import { customersArea } from './customers';
 import { logonsArea } from './logons';
 import { messagingArea } from './messaging';
 import { openBankingArea } from './open-banking';
+import { rolesArea } from './roles';
 import { smartArea } from './smart';
 import { systemArea } from './system';
 import { transfersArea } from './transfers';
@@ -19,6 +21,8 @@ export const CALIPER_AREAS: readonly CaliperAreaFactory[] = [
   usersArea,
   customersArea,
   logonsArea,
+  rolesArea,
+  adminArea,
   accountsArea,
   transfersArea,
   achArea,
