@@ -190,6 +190,8 @@ const WORDS: Words = {
     summary: 'WIDGET-SUMMARY',
     details: '<p>WIDGET-DETAILS</p>',
     payload: 'WIDGET-PAYLOAD',
+    // a node whose answers differ from its family's envelope describes its own
+    payloadOut: 'WIDGET-OUT',
     operations: {
       make: { label: 'make a widget', summary: 'MAKE-SUMMARY' },
       fetch: { label: 'fetch a widget', summary: 'FETCH-SUMMARY' },
@@ -663,6 +665,7 @@ describe('editor build (lib/build/editor.ts): the generated editor and help of a
         { name: 'statusCode', type: 'number', optional: false, help: 'STATUS-HELP' },
         { name: 'q2', type: 'object', optional: false, help: 'Q2-HELP' },
       ]);
+      assert.equal(section(widgetHelp, 'OUTPUTS')[0].help, 'WIDGET-OUT OUTPUT-NOTE', "the node's own payloadOut wins");
     });
 
     it('every msg.config key is listed once with its type; required only when required with no fallback and no default', () => {

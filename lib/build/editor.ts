@@ -301,7 +301,13 @@ function helpFor(set: NodeSet, words: Words, spec: NodeSpec): string {
   keys.push(...nodeParams(spec).map((p) => dt(`config.${p.key}`, type(p), !required(p.key), paramHelp(words, ns, spec, p))));
   if (bearer) keys.push(dt('config.accessToken', typeOf('string'), true, c('accessToken')));
   const outputs = [
-    dt('payload', typeOf('object'), false, `${isToken ? need(words, `${spec.type}.payload`, ns) : c('payloadOut')} ${c('outputNote')}`),
+    // a node whose answers differ from its family's envelope (Open Banking, GetUsage) says so in its own payloadOut
+    dt(
+      'payload',
+      typeOf('object'),
+      false,
+      `${isToken ? need(words, `${spec.type}.payload`, ns) : (word(words, `${spec.type}.payloadOut`) ?? c('payloadOut'))} ${c('outputNote')}`,
+    ),
     dt('statusCode', 'number', false, c('statusCode')),
     dt('q2', typeOf('object'), false, c('q2')),
   ];

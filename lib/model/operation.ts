@@ -68,6 +68,8 @@ export interface RequestSpec {
    * (msg.config over the node), so a message can switch selector
    */
   exactlyOne?: readonly string[];
+  /** when the first key has a value, each of the others must have one too (`{CSRLogin: ['CSRPassword']}`) */
+  requiredWith?: Readonly<Record<string, readonly string[]>>;
   /** how the request is authorised: by the connection (bearer token, API key or Basic), or by the client credentials themselves */
   auth: 'connection' | 'client-credentials';
   /** a custom executor (Get Token, the generic Q2 Request); by default the request is built from the spec and sent */

@@ -128,6 +128,7 @@ export function compileParams(op: RequestSpec): ParamValidator {
     required: op.params.filter((p) => p.required).map((p) => p.key),
   };
   if (op.exactlyOne) schema.oneOf = op.exactlyOne.map((key) => ({ required: [key] }));
+  if (op.requiredWith) schema.dependencies = op.requiredWith;
   const validate = ajv.compile(schema);
   const byKey = new Map(op.params.map((p) => [p.key, p]));
 
@@ -163,6 +164,10 @@ function describeParamError(
   if (error.keyword === 'required') {
     const key = String((error.params as { missingProperty: string }).missingProperty);
     return t('validation.required', { key });
+  }
+  if (error.keyword === 'dependencies') {
+    const { property, missingProperty } = error.params as { property: string; missingProperty: string };
+    return t('validation.requiredWith', { key: missingProperty, with: property });
   }
   const key = error.instancePath.split('/')[1] ?? '';
   const p = byKey.get(key);

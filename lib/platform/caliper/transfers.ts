@@ -55,8 +55,8 @@ export const transfers: ResourceSpec = {
         req({ key: 'Note', in: 'body', type: 'string' }),
         req({ key: 'Authorize', in: 'body', type: 'boolean' }),
       ],
-      // the login goes with CSRPassword (the simulator, like Q2, refuses a login without it)
-      { exactlyOne: ['CSRLogin', 'CSRSessionToken'] },
+      // a CSR login goes with its password; or a CSR session token alone
+      { exactlyOne: ['CSRLogin', 'CSRSessionToken'], requiredWith: { CSRLogin: ['CSRPassword'] } },
     ),
     caliper('GetDecisionReasons', 'GET', '/GetDecisionReasons', []),
   ],
