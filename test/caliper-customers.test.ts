@@ -4,26 +4,13 @@
  * SearchCustomer and the seed's Lookup Customer node (the shared state).
  */
 import assert from 'node:assert/strict';
-import { refusalCases, wireCases } from './caliper-harness';
-import { flowWith, load, send, simulatorContext, useSimulator, type Msg, type Outcome } from './harness';
+import { refusalCases, wireCases, caught, errorText, output } from './caliper-harness';
+import { flowWith, load, send, simulatorContext, useSimulator, type Msg } from './harness';
 
 const ctx = simulatorContext();
 const TYPE = 'q2-platform-customers';
 
 const data = (out: Msg): unknown => (out.payload as { data: unknown }).data;
-const errorText = (o: Outcome): string => (o.caught as { error?: { message?: string } } | undefined)?.error?.message ?? '';
-
-function output(o: Outcome): Msg {
-  assert.equal(errorText(o), '', 'no Catch');
-  assert.ok(o.out, 'reached the output');
-  return o.out;
-}
-
-function caught(o: Outcome): Msg {
-  assert.equal(o.out, undefined, 'must not reach the output');
-  assert.ok(o.caught, 'reached Catch');
-  return o.caught;
-}
 
 describe('Caliper: Q2 Customers (q2-platform-customers) against the simulator', function () {
   this.timeout(30000);

@@ -43,6 +43,23 @@ export interface RefusalCase {
   error: RegExp;
 }
 
+/** The error text of a message that reached Catch ('' when none did). */
+export const errorText = (o: Outcome): string => (o.caught as { error?: { message?: string } } | undefined)?.error?.message ?? '';
+
+/** The message at the output; fails when it went to Catch instead. */
+export function output(o: Outcome): Msg {
+  assert.equal(errorText(o), '', 'no Catch');
+  assert.ok(o.out, 'reached the output');
+  return o.out;
+}
+
+/** The message at Catch; fails when it reached the output. */
+export function caught(o: Outcome): Msg {
+  assert.equal(o.out, undefined, 'must not reach the output');
+  assert.ok(o.caught, 'reached Catch');
+  return o.caught;
+}
+
 const isToken = (r: RecordedRequest): boolean => /\/oauth2\/token$/.test(r.path);
 
 /** The API requests the simulator received since the last clearRequests (token requests left out). */

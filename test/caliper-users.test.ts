@@ -4,27 +4,14 @@
  * User node finds it) and that renames, SSO identifiers and corporate access are read back.
  */
 import assert from 'node:assert/strict';
-import { apiCalls, refusalCases, wireCases } from './caliper-harness';
-import { flowWith, load, send, simulatorContext, useSimulator, type Msg, type Outcome } from './harness';
+import { apiCalls, refusalCases, wireCases, caught, errorText, output } from './caliper-harness';
+import { flowWith, load, send, simulatorContext, useSimulator, type Msg } from './harness';
 
 const ctx = simulatorContext();
 const TYPE = 'q2-platform-users';
 
 type Envelope = { success: boolean; data: Record<string, unknown> & unknown[] };
 const data = (out: Msg): Record<string, unknown> => (out.payload as Envelope).data;
-const errorText = (o: Outcome): string => (o.caught as { error?: { message?: string } } | undefined)?.error?.message ?? '';
-
-function output(o: Outcome): Msg {
-  assert.equal(errorText(o), '', 'no Catch');
-  assert.ok(o.out, 'reached the output');
-  return o.out;
-}
-
-function caught(o: Outcome): Msg {
-  assert.equal(o.out, undefined, 'must not reach the output');
-  assert.ok(o.caught, 'reached Catch');
-  return o.caught;
-}
 
 const NEW_USER = { User: { LogonName: 'jdoe', CustomerID: 1, FirstName: 'Jane', LastName: 'Doe', SSN: '555667777', Emails: ['jane.doe@example.com'] } };
 

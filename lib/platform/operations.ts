@@ -5,7 +5,7 @@
  * of locales/en-US/q2-common.json.
  */
 import type { OperationSpec, ParamSpec } from '../model/operation';
-import { positiveId, text } from './schemas';
+import { accountNumber, positiveId, routingNumber, text } from './schemas';
 
 /** Every action but Get Token: `{Base_Url}/{API_Version}/…` (docs/api-notes.md §1.1). */
 export const versioned: readonly ParamSpec[] = [
@@ -17,12 +17,12 @@ export const versioned: readonly ParamSpec[] = [
 const digits = { type: 'string', pattern: '^[1-9][0-9]{0,17}$', patternHint: 'validation.id' } as const;
 
 /** One account to add (docs/api-notes.md §1.4); the user is named by LogonName or UserID. */
-const externalAccount = {
+export const externalAccount = {
   type: 'object',
   required: ['ABA', 'Account'],
   properties: {
-    ABA: { type: 'string', pattern: '^[0-9]{9}$', 'x-hint': 'hint.routingNumber' },
-    Account: { type: 'string', minLength: 1, maxLength: 17, 'x-hint': 'hint.accountNumber' },
+    ABA: routingNumber,
+    Account: accountNumber,
     AccountType: text,
     LogonName: text,
     UserID: positiveId,

@@ -7,7 +7,8 @@
  */
 import type { NamedRequest, ParamSpec, ResourceSpec } from '../../model/operation';
 import { caliper, payloadBody, req } from './common';
-import { accountNumber, positiveId, routingNumber, text } from '../schemas';
+import { externalAccount } from '../operations';
+import { accountNumber, routingNumber } from '../schemas';
 
 /** `accounts*[{aba*, accountNumber*, accountType* Savings|Checking}]` of ACH/CreateRecipient and ACH/MakePayment. */
 const achAccounts = {
@@ -29,20 +30,7 @@ const withAccounts = { type: 'object', required: ['accounts'], properties: { acc
  * One account of MicroDepositCreate's `{Account: {…}}` items. Its schema is not documented (⚠); it mirrors
  * AddExternalAccount's (lib/platform/operations.ts): ABA, Account, AccountType, the user by LogonName or UserID.
  */
-const microDepositAccount = {
-  type: 'object',
-  required: ['ABA', 'Account'],
-  properties: {
-    ABA: routingNumber,
-    Account: accountNumber,
-    AccountType: text,
-    LogonName: text,
-    UserID: positiveId,
-    AllowDeposit: { type: 'boolean' },
-    AllowWithdrawal: { type: 'boolean' },
-  },
-  allOf: [{ anyOf: [{ required: ['LogonName'] }, { required: ['UserID'] }], 'x-hint': 'hint.logonOrUserId' }],
-};
+const microDepositAccount = externalAccount;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
